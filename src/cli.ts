@@ -1,0 +1,168 @@
+// argv → options → command → exit code. The only module that touches `process`.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from './errors.js';
+import { VERSION } from './version.js';
+import type { IO } from './io.js';
+
+export const HELP = `leakfix ${VERSION} — find hard-coded credentials and move them into AWS Secrets Manager
+
+Usage:
+  leakfix scan [path...]            scan files and directories (default .); "-" reads stdin
+  leakfix rules list                list the rules in use
+  leakfix rules check [dir]         validate rule files and run their examples
+  leakfix baseline create [path]    record current findings so later scans report only new ones
+  leakfix store serve|credentials   the local Secrets Manager-compatible store
+  leakfix help | --help | --version
+
+Scan options:
+  -f, --format FORMAT     text (default), json, sarif or github
+  -o, --output FILE       write the report to FILE (exit code still reflects findings)
+  -c, --config FILE       config file (default: .leakfix.yaml in the scanned directory)
+  -b, --baseline FILE     report only findings that are not in this baseline
+      --show-secrets      print secrets in full (they are redacted by default)
+      --max-file-size N   skip files larger than N (bytes or e.g. 5MB; default 10MB)
+      --no-ignore         do not honour .gitignore and .leakfixignore
+      --rules IDS         run only these rule ids (comma-separated, globs allowed)
+      --include GLOB      scan only paths matching GLOB (repeatable)
+      --exclude GLOB      skip paths matching GLOB (repeatable)
+      --stdin-name PATH   path to report for "-" (stdin)
+  -q, --quiet             print nothing when there are no findings; no notes or summary
+      --threads N         worker threads (default: one per core)
+
+Rules options:
+      --format json       (rules list) machine-readable list
+
+Baseline options:
+  -o, --output FILE       baseline file to write (default .leakfix-baseline.json)
+
+Exit codes: 0 no findings, 1 findings, 2 error.
+`;
+
+const SCAN_OPTIONS: ParseArgsConfig['options'] = {
+  format: { type: 'string', short: 'f', default: 'text' },
+  output: { type: 'string', short: 'o' },
+  config: { type: 'string', short: 'c' },
+  baseline: { type: 'string', short: 'b' },
+  'show-secrets': { type: 'boolean', default: false },
+  'max-file-size': { type: 'string' },
+  'no-ignore': { type: 'boolean', default: false },
+  rules: { type: 'string' },
+  include: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+  'stdin-name': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q', default: false },
+  threads: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+};
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: SCAN_OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UserError(`${(err as Error).message.split('\n')[0]} (see leakfix --help)`);
+  }
+}
+
+function scanFlags(argv: string[]) {
+  const { values: v, positionals } = parse(argv);
+  // parseArgs types values loosely when the options object is not a literal; SCAN_OPTIONS fixes the shapes.
+  const values = v as Record<'format', string> &
+    Record<'output' | 'config' | 'baseline' | 'max-file-size' | 'rules' | 'threads' | 'stdin-name', string | undefined> &
+    Record<'show-secrets' | 'no-ignore' | 'quiet' | 'help', boolean> &
+    Record<'include' | 'exclude', string[] | undefined>;
+  return {
+    help: values.help,
+    flags: {
+      paths: positionals.length ? positionals : ['.'],
+      format: values.format,
+      output: values.output,
+      config: values.config,
+      baseline: values.baseline,
+      showSecrets: values['show-secrets'],
+      maxFileSize: values['max-file-size'],
+      noIgnore: values['no-ignore'],
+      rules: values.rules,
+      include: values.include ?? [],
+      exclude: values.exclude ?? [],
+      quiet: values.quiet,
+      threads: values.threads,
+      stdinName: values['stdin-name'],
+    },
+  };
+}
+
+export async function main(argv: string[], io: IO): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout(HELP);
+      return 0;
+    case '--version':
+    case '-V':
+    case 'version':
+      io.stdout(`${VERSION}\n`);
+      return 0;
+    case 'scan': {
+      const { help, flags } = scanFlags(rest);
+      if (help) {
+        io.stdout(HELP);
+        return 0;
+      }
+      const { scanCommand } = await import('./commands/scan.js');
+      return scanCommand(flags, io);
+    }
+    case 'rules': {
+      const [sub, ...args] = rest;
+      const { rulesCommand } = await import('./commands/rules.js');
+      return rulesCommand(sub, args, io);
+    }
+    case 'baseline': {
+      const [sub, ...args] = rest;
+      if (sub !== 'create') throw new UserError(`unknown baseline command ${JSON.stringify(sub ?? '')} (use: leakfix baseline create [path] -o FILE)`);
+      const { flags } = scanFlags(args);
+      const { baselineCreateCommand } = await import('./commands/scan.js');
+      return baselineCreateCommand(flags, io);
+    }
+    case 'store': {
+      const { storeCommand } = await import('./store/command.js');
+      return storeCommand(rest, { stdout: io.stdout, stderr: io.stderr, env: io.env });
+    }
+    default:
+      throw new UserError(`unknown command ${JSON.stringify(command)} (see leakfix --help)`);
+  }
+}
+
+function readStdin(): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    process.stdin.on('data', (d: Buffer) => parts.push(d));
+    process.stdin.on('end', () => resolve(Buffer.concat(parts)));
+    process.stdin.on('error', reject);
+  });
+}
+
+export async function run(): Promise<void> {
+  const io: IO = {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    env: process.env,
+    cwd: process.cwd(),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    readStdin,
+  };
+  let code: number;
+  try {
+    code = await main(process.argv.slice(2), io);
+  } catch (err) {
+    if (err instanceof UserError) {
+      process.stderr.write(`leakfix: error: ${err.message}\n`);
+    } else {
+      process.stderr.write(`leakfix: internal error: ${(err as Error)?.stack ?? err}\n`);
+    }
+    code = 2;
+  }
+  process.exitCode = code;
+}

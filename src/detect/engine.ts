@@ -1,0 +1,241 @@
+// One pass per chunk: prefilter over bytes → candidate rules' regexes, validators and entropy
+// → generic assignments around credential words → decoded runs scanned once more.
+import { buildPrefilter, type Prefilter } from './prefilter.js';
+import { shannonEntropy } from './entropy.js';
+import { isPlaceholder } from './placeholder.js';
+import { validators } from './validators.js';
+import { detectGeneric, GENERIC_KEYWORDS, GENERIC_RULES } from './generic.js';
+import { encodedRuns } from './decode.js';
+import { byteOffset, lineIndex, lineText, position } from './location.js';
+import { fingerprint, redact } from './redact.js';
+import type { Chunk, Confidence, DetectorKind, Finding, Rule, Severity } from '../types.js';
+
+export interface EngineOptions {
+  generic?: boolean;
+  decode?: boolean;
+}
+
+export interface Engine {
+  rules: Rule[];
+  prefilter: Prefilter;
+  /** For each keyword id, the rule indexes that listed it. */
+  rulesByKeyword: number[][];
+  /** 1 for keyword ids that feed the generic detector. */
+  genericTracked: Uint8Array;
+  generic: boolean;
+  decode: boolean;
+}
+
+export function createEngine(rules: Rule[], options: EngineOptions = {}): Engine {
+  const ids = new Map<string, number>();
+  const rulesByKeyword: number[][] = [];
+  const idOf = (k: string) => {
+    let id = ids.get(k);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(k, id);
+      rulesByKeyword.push([]);
+    }
+    return id;
+  };
+  rules.forEach((rule, r) => rule.keywords.forEach((k) => rulesByKeyword[idOf(k)].push(r)));
+  const generic = options.generic ?? true;
+  const genericIds = generic ? GENERIC_KEYWORDS.map(idOf) : [];
+  const keywords = [...ids.keys()];
+  const genericTracked = new Uint8Array(keywords.length);
+  for (const id of genericIds) genericTracked[id] = 1;
+  return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, genericTracked, generic, decode: options.decode ?? true };
+}
+
+interface RawHit {
+  ruleId: string;
+  ruleIndex: number; // -1 for generic
+  detector: DetectorKind;
+  start: number;
+  end: number;
+  secret: string;
+  encoding?: 'base64' | 'percent';
+}
+
+function patternHits(engine: Engine, rule: Rule, ruleIndex: number, text: string, path: string): RawHit[] {
+  const hits: RawHit[] = [];
+  const re = rule.regex;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0].length === 0) re.lastIndex++;
+    const span = m.indices?.groups?.secret;
+    if (!span) continue;
+    const secret = text.slice(span[0], span[1]);
+    if (acceptSecret(rule, secret)) hits.push({ ruleId: rule.id, ruleIndex, detector: 'pattern', start: span[0], end: span[1], secret });
+  }
+  void engine;
+  void path;
+  return hits;
+}
+
+/** The checks a regex cannot make: placeholders, decoded value, entropy, validator, allowlist. */
+export function acceptSecret(rule: Rule, secret: string): boolean {
+  let value = secret;
+  if (rule.decode === 'base64') {
+    const clean = secret.replace(/\\n|\s/g, '');
+    if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(clean)) return false;
+    value = Buffer.from(clean, 'base64').toString('utf8');
+    if (value.length === 0) return false;
+  }
+  if (isPlaceholder(value)) return false;
+  if (rule.entropy !== undefined && shannonEntropy(value) < rule.entropy) return false;
+  if (rule.validator && !validators[rule.validator](secret)) return false;
+  if (rule.allow?.values?.includes(secret)) return false;
+  if (rule.allowRegexes.some((r) => r.test(secret))) return false;
+  return true;
+}
+
+/** Raw hits of one text: pattern rules, generic assignments, then decoded runs (depth 1). */
+function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: string, depth: number): RawHit[] {
+  const positions: number[] = [];
+  const seen = engine.prefilter.scan(bytes, engine.generic ? engine.genericTracked : undefined, positions);
+  const candidate = new Uint8Array(engine.rules.length);
+  let any = positions.length > 0;
+  for (let k = 0; k < seen.length; k++) {
+    if (seen[k] === 0) continue;
+    for (const r of engine.rulesByKeyword[k]) {
+      candidate[r] = 1;
+      any = true;
+    }
+  }
+  const hits: RawHit[] = [];
+  // Most files stop here: nothing below decodes text unless a keyword was seen or decoding is on.
+  if (!any && !(engine.decode && depth === 0)) return hits;
+  const text = getText();
+  if (any) {
+    const ascii = bytes.length === text.length;
+    engine.rules.forEach((rule, r) => {
+      if (candidate[r] === 0 || (rule.pathMatch && !rule.pathMatch(path))) return;
+      hits.push(...patternHits(engine, rule, r, text, path));
+    });
+    if (positions.length) {
+      // Prefilter positions are byte offsets; map them to string offsets for non-ASCII text.
+      const offsets = ascii ? positions : byteToCharOffsets(bytes, positions);
+      for (const g of detectGeneric(text, offsets, path)) {
+        hits.push({ ruleId: g.ruleId, ruleIndex: -1, detector: 'generic', start: g.start, end: g.end, secret: g.secret });
+      }
+    }
+  }
+  if (engine.decode && depth === 0 && !/\.map$/.test(path)) {
+    for (const run of encodedRuns(text)) {
+      const decodedBytes = Buffer.from(run.decoded, 'utf8');
+      for (const h of hitsOf(engine, () => run.decoded, decodedBytes, path, depth + 1)) {
+        hits.push({ ...h, start: run.start, end: run.end, encoding: run.encoding });
+      }
+    }
+  }
+  return hits;
+}
+
+function byteToCharOffsets(bytes: Uint8Array, positions: number[]): number[] {
+  const sorted = [...positions].sort((a, b) => a - b);
+  const map = new Map<number, number>();
+  let chars = 0;
+  let b = 0;
+  for (const target of sorted) {
+    while (b < target && b < bytes.length) {
+      const byte = bytes[b];
+      const len = byte < 0x80 ? 1 : byte < 0xe0 ? 2 : byte < 0xf0 ? 3 : 4;
+      chars += len === 4 ? 2 : 1; // astral characters are two UTF-16 units
+      b += len;
+    }
+    map.set(target, chars);
+  }
+  return positions.map((p) => map.get(p)!);
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+/** Overlapping hits: a provider pattern beats a generic guess; the earlier rule wins a tie. */
+function dedupeHits(hits: RawHit[]): RawHit[] {
+  const rank = (h: RawHit) => (h.detector === 'pattern' ? 0 : 2) + (h.encoding ? 1 : 0);
+  const sorted = [...hits].sort((a, b) => a.start - b.start || rank(a) - rank(b) || a.ruleIndex - b.ruleIndex);
+  const kept: RawHit[] = [];
+  for (const h of sorted) {
+    const clash = kept.find((k) => h.start < k.end && k.start < h.end && (k.detector !== h.detector || (k.start === h.start && k.end === h.end) || h.encoding !== undefined || k.encoding !== undefined));
+    if (clash) {
+      if (clash.detector === 'generic' && h.detector === 'pattern') kept.splice(kept.indexOf(clash), 1, h);
+      continue;
+    }
+    kept.push(h);
+  }
+  return kept;
+}
+
+const INLINE_ALLOW = /leakfix:allow(?!-next-line)|gitleaks:allow|pragma: allowlist secret/;
+const INLINE_ALLOW_NEXT = /leakfix:allow-next-line|pragma: allowlist nextline secret/;
+
+/** Text of file bytes: UTF-8, or Latin-1 when the bytes are not valid UTF-8 (keeps offsets 1:1). */
+export function decodeText(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  if (text.includes('\uFFFD') && !bytes.includes(REPLACEMENT_BYTES)) return bytes.toString('latin1');
+  return text;
+}
+const REPLACEMENT_BYTES = Buffer.from([0xef, 0xbf, 0xbd]);
+
+/** Detects secrets in one chunk; returns findings sorted by position. */
+export function detectChunk(engine: Engine, chunk: Chunk): Finding[] {
+  const bytes = chunk.bytes ?? Buffer.from(chunk.text ?? '', 'utf8');
+  let text = chunk.text;
+  const getText = () => (text ??= decodeText(bytes));
+  const hits = dedupeHits(hitsOf(engine, getText, bytes, chunk.path, 0));
+  if (hits.length === 0) return [];
+  text = getText();
+  const index = lineIndex(text);
+  const ascii = bytes.length === text.length;
+  const findings: Finding[] = [];
+  for (const h of hits) {
+    const start = position(index, h.start);
+    if (chunk.lines && !chunk.lines.has(start.line)) continue;
+    const first = lineText(text, index, start.line);
+    const previous = start.line > 1 ? lineText(text, index, start.line - 1) : '';
+    if (INLINE_ALLOW.test(first) || INLINE_ALLOW_NEXT.test(previous)) continue;
+    const end = position(index, h.end);
+    const rule = h.ruleIndex >= 0 ? engine.rules[h.ruleIndex] : undefined;
+    const info = rule ?? GENERIC_RULES[h.ruleId];
+    const confidence: Confidence = rule?.confidence ?? (h.detector === 'generic' ? 'medium' : 'high');
+    findings.push({
+      ruleId: h.ruleId,
+      ruleName: info.name,
+      detector: h.detector,
+      path: chunk.path,
+      origin: chunk.origin,
+      range: [h.start, h.end],
+      byteRange: [byteOffset(text, h.start, ascii), byteOffset(text, h.end, ascii)],
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+      secret: h.secret,
+      redacted: redact(h.secret),
+      entropy: shannonEntropy(h.secret),
+      severity: info.severity,
+      confidence,
+      fingerprint: fingerprint(h.ruleId, chunk.path, h.secret),
+      lineText: redactedLine(first, start.column, end.line === start.line ? end.column : first.length + 1, redact(h.secret)),
+      remediation: info.remediation,
+      ...(h.encoding ? { encoding: h.encoding } : {}),
+    });
+  }
+  return findings;
+}
+
+/** The finding's first line with the secret span replaced, cut to a readable window. */
+function redactedLine(line: string, column: number, endColumn: number, redacted: string): string {
+  const before = line.slice(Math.max(0, column - 1 - 120), column - 1);
+  const after = line.slice(endColumn - 1, endColumn - 1 + 120);
+  return `${column - 1 > 120 ? '…' : ''}${before}${redacted}${after}${line.length - (endColumn - 1) > 120 ? '…' : ''}`;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+export function severityAtLeast(s: Severity, threshold: Severity): boolean {
+  return SEVERITY_RANK[s] <= SEVERITY_RANK[threshold];
+}

@@ -1,0 +1,160 @@
+// Generic detector: a secret-looking value assigned to a credential-named key, in the
+// assignment syntaxes of code and config files. It runs only around prefilter hits of the
+// credential words below, so its cost follows how often those words occur, not file size.
+import { charClasses, shannonEntropy } from './entropy.js';
+import { isPlaceholder, isReference } from './placeholder.js';
+import type { Severity } from '../types.js';
+
+export interface GenericRuleInfo {
+  id: string;
+  name: string;
+  severity: Severity;
+  remediation: string;
+}
+
+export const GENERIC_RULES: Record<string, GenericRuleInfo> = {
+  'generic.password': { id: 'generic.password', name: 'Hard-coded password', severity: 'high', remediation: 'Change the password and read it from the environment or a secret store.' },
+  'generic.secret': { id: 'generic.secret', name: 'Hard-coded secret', severity: 'high', remediation: 'Rotate the secret and read it from the environment or a secret store.' },
+  'generic.token': { id: 'generic.token', name: 'Hard-coded token', severity: 'high', remediation: 'Revoke the token and read a new one from the environment or a secret store.' },
+  'generic.api-key': { id: 'generic.api-key', name: 'Hard-coded API key', severity: 'high', remediation: 'Revoke the key at its provider and read a new one from the environment or a secret store.' },
+  'generic.private-key': { id: 'generic.private-key', name: 'Hard-coded private or signing key', severity: 'high', remediation: 'Replace the key and load it from a secret store.' },
+  'generic.credentials': { id: 'generic.credentials', name: 'Hard-coded credentials', severity: 'high', remediation: 'Rotate the credentials and read them from the environment or a secret store.' },
+};
+
+/** Lower-case words that, somewhere in an identifier, make the prefilter look closer. */
+export const GENERIC_KEYWORDS = [
+  'passw', 'passwd', 'pwd', 'passphrase', '_pass', 'secret', 'token', 'apikey', 'api_key', 'api-key',
+  'accesskey', 'access_key', 'access-key', 'privatekey', 'private_key', 'private-key', 'signingkey',
+  'signing_key', 'encryptionkey', 'encryption_key', 'masterkey', 'master_key', 'auth', 'credential',
+];
+
+const NOT_SECRET_TAIL = new Set([
+  'length', 'len', 'min', 'max', 'size', 'count', 'file', 'path', 'dir', 'name', 'id', 'ids', 'url', 'uri', 'type',
+  'field', 'label', 'hint', 'policy', 'regex', 'pattern', 'expiry', 'expires', 'expiration', 'ttl', 'timeout',
+  'enabled', 'required', 'header', 'prefix', 'suffix', 'env', 'var', 'endpoint', 'version', 'hash', 'format', 'mode',
+  'placeholder', 'provider', 'method', 'strategy', 'scheme', 'endpoint', 'host', 'port', 'user', 'username', 'arn',
+  'ref', 'key_id', 'reset', 'rotation', 'lifetime', 'age', 'algorithm', 'alg', 'kind', 'store', 'manager', 'class',
+  'generator', 'validator', 'input', 'error', 'message', 'text', 'title', 'description', 'changed', 'confirmation',
+  'location', 'source', 'mount', 'volume', 'service', 'keys', 'sha', 'digest', 'checksum', 'fingerprint', 'index',
+]);
+
+const CODE_EXT = /\.(?:[cm]?[jt]sx?|py|java|kt|kts|go|rb|php|cs|swift|scala|rs|c|cc|cpp|h|hpp|m|dart|groovy|lua|pl|ex|exs|vue|svelte)$/i;
+
+const STOP_VALUES = new Set([
+  'true', 'false', 'null', 'nil', 'none', 'undefined', 'yes', 'no', 'on', 'off', 'required', 'optional',
+  'disabled', 'enabled', 'password', 'passwd', 'secret', 'token', 'apikey', 'api_key', 'string', 'str',
+  'default', 'hidden', 'masked', 'value', 'empty', 'blank', 'test', 'testing', 'bearer', 'basic', 'boolean',
+  'number', 'object', 'integer', 'int', 'bytes', 'secretstring', 'notset', 'not_set', 'unset',
+]);
+
+function words(identifier: string): string[] {
+  return identifier
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+/** Which generic rule a key name belongs to, or undefined when it is not credential-named. */
+export function credentialKind(identifier: string): string | undefined {
+  const w = words(identifier);
+  if (w.length === 0) return undefined;
+  const last = w[w.length - 1];
+  const prev = w.length > 1 ? w[w.length - 2] : '';
+  if (NOT_SECRET_TAIL.has(last)) return undefined;
+  if (['password', 'passwd', 'pwd', 'passphrase', 'pass', 'passwort', 'contrasena', 'senha'].includes(last)) {
+    // `pass` alone is too vague (a pass/fail flag); it needs a qualifier such as db_pass.
+    if (last === 'pass' && !prev) return undefined;
+    return 'generic.password';
+  }
+  if (last === 'secret' || last === 'secrets') return 'generic.secret';
+  if (last === 'token' || last === 'tokens') return 'generic.token';
+  if (last === 'apikey' || (last === 'key' && prev === 'api')) return 'generic.api-key';
+  if (last === 'key' && ['access', 'secret', 'private', 'signing', 'encryption', 'master', 'client', 'app', 'auth', 'license', 'account', 'storage', 'shared', 'hmac', 'jwt', 'session', 'subscription', 'consumer'].includes(prev)) {
+    return prev === 'private' || prev === 'signing' || prev === 'encryption' || prev === 'master' || prev === 'hmac' ? 'generic.private-key' : 'generic.api-key';
+  }
+  if (['accesskey', 'secretkey', 'privatekey', 'signingkey', 'masterkey', 'encryptionkey'].includes(last)) return last === 'privatekey' || last === 'signingkey' ? 'generic.private-key' : 'generic.api-key';
+  if (last === 'credentials' || last === 'credential' || last === 'creds') return 'generic.credentials';
+  if (last === 'auth' && w.length <= 2) return 'generic.credentials';
+  return undefined;
+}
+
+/** Whether a value assigned to a credential-named key looks like a real secret. */
+export function looksLikeSecret(value: string, kind: string, quoted: boolean, path: string): boolean {
+  if (value.length < 6 || value.length > 1000) return false;
+  if (/\s/.test(value)) return false;
+  if (!quoted && CODE_EXT.test(path)) return false; // an expression, not a literal
+  if (!quoted && /^[!&*|>]/.test(value)) return false; // YAML tags, anchors, block scalars
+  if (/[()]/.test(value) && !quoted) return false;
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) return false; // settings.SECRET
+  const lower = value.toLowerCase();
+  if (STOP_VALUES.has(lower)) return false;
+  if (/^-?\d+(?:\.\d+)?$/.test(value)) return false;
+  if (isPlaceholder(value) || isReference(value)) return false;
+  if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || /\.(?:pem|key|crt|cer|p12|pfx|json|txt|ya?ml|env|jks)$/i.test(value)) return false;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return false;
+  // The key's own name as value, e.g. DB_PASSWORD=DB_PASSWORD.
+  if (/^[A-Z][A-Z0-9_]*$/.test(value) && /(PASS|SECRET|TOKEN|KEY)/.test(value)) return false;
+  const classes = charClasses(value);
+  const entropy = shannonEntropy(value);
+  if (kind === 'generic.password') return classes >= 2 || (value.length >= 12 && entropy >= 3);
+  if (classes >= 2 && entropy >= 2.5) return true;
+  return value.length >= 16 && entropy >= 3.5;
+}
+
+// After the identifier: an optional closing quote/bracket, an assignment operator (never a
+// comparison), then a quoted or bare value.
+const ASSIGNMENT =
+  /(?:["'`]\]?|\])?[ \t]*(?:=>|:=|\?=|(?<![=!<>])=(?!=)|:(?!:))[ \t]*(?:(?<q>["'`])(?<secret>(?:\\.|(?!\k<q>)[^\\\r\n]){1,1000})\k<q>|(?<bare>[^\s"'`,;#&|)}\]]{1,1000}))/dy;
+const XML_ELEMENT = />(?<secret>[^<>\s]{1,1000})<\//dy;
+
+const IDENT_CHAR = /[A-Za-z0-9_.$@-]/;
+
+export interface GenericHit {
+  ruleId: string;
+  start: number;
+  end: number;
+  secret: string;
+}
+
+/**
+ * Finds credential assignments around keyword end offsets (from the prefilter).
+ * `hits` are offsets into `text` just after a generic keyword.
+ */
+export function detectGeneric(text: string, hits: number[], path: string): GenericHit[] {
+  const out: GenericHit[] = [];
+  const seenIdentEnd = new Set<number>();
+  for (const hit of hits) {
+    // Expand to the whole identifier around the keyword.
+    let end = hit;
+    while (end < text.length && end - hit < 100 && IDENT_CHAR.test(text[end])) end++;
+    if (seenIdentEnd.has(end)) continue;
+    seenIdentEnd.add(end);
+    let start = hit - 1;
+    while (start > 0 && hit - start < 100 && IDENT_CHAR.test(text[start - 1])) start--;
+    const identifier = text.slice(start, end).replace(/^[-.$@]+|[-.]+$/g, '');
+    const kind = credentialKind(identifier);
+    if (!kind) continue;
+    ASSIGNMENT.lastIndex = end;
+    let m = ASSIGNMENT.exec(text);
+    let quoted = true;
+    let span: [number, number] | undefined;
+    if (m?.indices?.groups) {
+      const g = m.indices.groups;
+      quoted = g.secret !== undefined;
+      span = g.secret ?? g.bare;
+    } else {
+      XML_ELEMENT.lastIndex = end;
+      m = XML_ELEMENT.exec(text);
+      span = m?.indices?.groups?.secret;
+    }
+    if (!span) continue;
+    let value = text.slice(span[0], span[1]);
+    if (!quoted) value = value.replace(/[.:]+$/, '');
+    const valueEnd = span[0] + value.length;
+    if (!looksLikeSecret(value, kind, quoted, path)) continue;
+    out.push({ ruleId: kind, start: span[0], end: valueEnd, secret: value });
+  }
+  return out;
+}

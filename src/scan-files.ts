@@ -1,0 +1,124 @@
+// Scanning a list of working-tree files: the per-file step (shared by the main thread and
+// worker threads) and the pool that spreads batches over cores with a deterministic result.
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { detectChunk, createEngine, type Engine, type EngineOptions } from './detect/engine.js';
+import { compileRule } from './rules/load.js';
+import { readForScan } from './sources/read.js';
+import type { FileEntry } from './sources/files.js';
+import type { Finding, Rule, RuleSpec } from './types.js';
+
+export interface FileScanResult {
+  findings: Finding[];
+  notes: string[];
+  files: number;
+  bytes: number;
+  binary: number;
+}
+
+export function scanFileList(engine: Engine, files: FileEntry[], maxFileSize: number): FileScanResult {
+  const result: FileScanResult = { findings: [], notes: [], files: 0, bytes: 0, binary: 0 };
+  for (const file of files) {
+    const read = readForScan(file.abs, maxFileSize);
+    if (read.kind === 'skip') {
+      if (read.reason === 'binary') result.binary++;
+      else result.notes.push(`skipped ${file.path}: ${read.reason}`);
+      continue;
+    }
+    result.files++;
+    result.bytes += read.bytes.length;
+    for (const f of detectChunk(engine, { path: file.path, bytes: read.bytes, origin: { kind: 'file' } })) result.findings.push(f);
+  }
+  return result;
+}
+
+export interface WorkerInit {
+  rules: { spec: RuleSpec; source: string }[];
+  engine: EngineOptions;
+}
+
+export function workerInit(rules: Rule[], engine: EngineOptions): WorkerInit {
+  return {
+    rules: rules.map((r) => {
+      const { regex: _r, allowRegexes: _a, pathMatch: _p, source, ...spec } = r;
+      return { spec, source };
+    }),
+    engine,
+  };
+}
+
+export function engineFromInit(init: WorkerInit): Engine {
+  return createEngine(init.rules.map((r) => compileRule(r.spec, r.source)), init.engine);
+}
+
+const WORKER_FILE = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
+
+/** Splits files into batches of roughly equal bytes so both cores stay busy to the end. */
+function batches(files: FileEntry[], sizes: number[], target: number): FileEntry[][] {
+  const out: FileEntry[][] = [];
+  let current: FileEntry[] = [];
+  let bytes = 0;
+  files.forEach((f, i) => {
+    current.push(f);
+    bytes += sizes[i];
+    if (bytes >= target || current.length >= 512) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+  });
+  if (current.length) out.push(current);
+  return out;
+}
+
+export async function scanFilesParallel(
+  init: WorkerInit,
+  files: FileEntry[],
+  sizes: number[],
+  maxFileSize: number,
+  threads: number,
+): Promise<FileScanResult> {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  // Small scans (a pre-commit hook) are faster without worker start-up; so is running
+  // from TypeScript sources (tests), where no compiled worker file exists.
+  if (threads <= 1 || total < 4 * 1024 * 1024 || files.length < 64 || !existsSync(WORKER_FILE)) {
+    return scanFileList(engineFromInit(init), files, maxFileSize);
+  }
+  const jobs = batches(files, sizes, Math.max(256 * 1024, Math.min(8 * 1024 * 1024, total / (threads * 8))));
+  const results: FileScanResult[] = new Array(jobs.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(threads, jobs.length) }, () => new Worker(WORKER_FILE, { workerData: init }));
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const send = () => {
+              if (next >= jobs.length) return resolve();
+              const id = next++;
+              worker.once('message', (msg: FileScanResult) => {
+                results[id] = msg;
+                send();
+              });
+              worker.postMessage({ files: jobs[id], maxFileSize });
+            };
+            worker.once('error', reject);
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results.reduce(
+    (acc, r) => ({
+      findings: acc.findings.concat(r.findings),
+      notes: acc.notes.concat(r.notes),
+      files: acc.files + r.files,
+      bytes: acc.bytes + r.bytes,
+      binary: acc.binary + r.binary,
+    }),
+    { findings: [], notes: [], files: 0, bytes: 0, binary: 0 } as FileScanResult,
+  );
+}

@@ -1,0 +1,97 @@
+// The scan pipeline, top to bottom: sources → detect → filter. No process access here.
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { createEngine, compareFindings, detectChunk } from './detect/engine.js';
+import { listFiles, type FileEntry } from './sources/files.js';
+import { scanFilesParallel, workerInit } from './scan-files.js';
+import { filterAllowedPaths, filterAllowedValues, filterBaseline, filterDisabled, filterDuplicated, pathAllowed, runPasses, type Pass } from './filter/index.js';
+import type { Config } from './config/load.js';
+import type { Chunk, Finding, Rule } from './types.js';
+
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+export interface ScanOptions {
+  config: Config;
+  rules: Rule[];
+  paths?: string[];
+  /** Extra chunks to scan (stdin, staged blobs, history blobs). */
+  chunks?: Chunk[];
+  maxFileSize?: number;
+  threads?: number;
+  noIgnore?: boolean;
+  include?: string[];
+  exclude?: string[];
+  baseline?: ReadonlySet<string>;
+}
+
+export interface ScanStats {
+  files: number;
+  bytes: number;
+  binarySkipped: number;
+  durationMs: number;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  notes: string[];
+  stats: ScanStats;
+}
+
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+/** The filter passes every scan applies after detection, in order. */
+export function filterPasses(options: Pick<ScanOptions, 'config' | 'baseline'>): Pass[] {
+  const passes = [filterDisabled(options.config), filterAllowedPaths(options.config.allow.paths), filterAllowedValues(options.config.allow), filterDuplicated];
+  if (options.baseline) passes.push(filterBaseline(options.baseline));
+  return passes;
+}
+
+export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const { config } = options;
+  const engineOptions = { generic: config.generic, decode: config.decode };
+  const maxFileSize = options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const allowedPath = pathAllowed(config.allow.paths);
+
+  const entries: FileEntry[] = [];
+  for (const root of options.paths ?? []) {
+    const listed = listFiles(root, {
+      noIgnore: options.noIgnore,
+      include: [...config.include, ...(options.include ?? [])],
+      exclude: [...config.exclude, ...(options.exclude ?? [])],
+    });
+    for (const e of listed) if (!allowedPath(e.path)) entries.push(e);
+  }
+  const sizes = entries.map((e) => {
+    try {
+      return statSync(e.abs).size;
+    } catch {
+      return 0;
+    }
+  });
+  const fileResult = await scanFilesParallel(workerInit(options.rules, engineOptions), entries, sizes, maxFileSize, options.threads ?? defaultThreads());
+
+  let findings = fileResult.findings;
+  let bytes = fileResult.bytes;
+  if (options.chunks?.length) {
+    const engine = createEngine(options.rules, engineOptions);
+    for (const chunk of options.chunks) {
+      if (allowedPath(chunk.path)) continue;
+      bytes += chunk.bytes?.length ?? Buffer.byteLength(chunk.text ?? '');
+      findings = findings.concat(detectChunk(engine, chunk));
+    }
+  }
+  findings = runPasses(findings, filterPasses(options)).sort(compareFindings);
+  return {
+    findings,
+    notes: fileResult.notes,
+    stats: {
+      files: fileResult.files + (options.chunks?.length ?? 0),
+      bytes,
+      binarySkipped: fileResult.binary,
+      durationMs: Math.round(performance.now() - started),
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// Reads one working-tree file for scanning, with the guards a scan needs: size limit,
+// binary sniff, unreadable files turned into notes instead of failures.
+import { openSync, readSync, fstatSync, closeSync } from 'node:fs';
+
+export type ReadResult =
+  | { kind: 'ok'; bytes: Buffer }
+  | { kind: 'skip'; reason: string };
+
+export function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 8000);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+export function readForScan(abs: string, maxFileSize: number): ReadResult {
+  let fd: number;
+  try {
+    fd = openSync(abs, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return { kind: 'skip', reason: 'directory (submodule?)' };
+    return { kind: 'skip', reason: `unreadable (${code})` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return { kind: 'skip', reason: 'directory (submodule?)' };
+    if (st.size > maxFileSize) return { kind: 'skip', reason: `larger than --max-file-size (${st.size} > ${maxFileSize} bytes)` };
+    const bytes = Buffer.allocUnsafe(st.size);
+    let off = 0;
+    while (off < st.size) {
+      const n = readSync(fd, bytes, off, st.size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    const data = off === st.size ? bytes : bytes.subarray(0, off);
+    if (looksBinary(data)) return { kind: 'skip', reason: 'binary' };
+    return { kind: 'ok', bytes: data };
+  } catch (err) {
+    return { kind: 'skip', reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+  } finally {
+    closeSync(fd);
+  }
+}
