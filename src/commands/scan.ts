@@ -10,6 +10,7 @@ import { ruleInfoMap } from '../report/context.js';
 import { writeFileAtomic } from '../fsutil.js';
 import { VERSION } from '../version.js';
 import picomatch from 'picomatch';
+import { GENERIC_RULES } from '../detect/generic.js';
 import type { IO } from '../io.js';
 import type { Chunk, Rule } from '../types.js';
 
@@ -35,12 +36,16 @@ export function resolveConfig(flags: { config?: string; paths: string[] }, io: I
   return loadConfig(file);
 }
 
+/** Rules for a scan; `--rules` narrows both pattern rules and generic detectors (via config). */
 export function resolveRules(config: Config, only?: string): Rule[] {
   let rules = selectRules(config, loadRules());
   if (only) {
     const match = picomatch(only.split(',').map((s) => s.trim()).filter(Boolean));
     rules = rules.filter((r) => match(r.id));
-    if (rules.length === 0) throw new UserError(`--rules ${only}: no rule matches`);
+    const generic = Object.keys(GENERIC_RULES).filter((id) => match(id));
+    if (rules.length === 0 && generic.length === 0) throw new UserError(`--rules ${only}: no rule matches`);
+    config.rules.disable.push(...Object.keys(GENERIC_RULES).filter((id) => !match(id)));
+    if (generic.length === 0) config.generic = false;
   }
   return rules;
 }

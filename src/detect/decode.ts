@@ -1,15 +1,87 @@
-// Decoding pass: credentials hidden in base64 or percent-encoding. Encoded runs are decoded
-// once and scanned again; findings point at the encoded span.
+// Decoding pass: credentials hidden in base64 or percent-encoding. Encoded runs are found by
+// one linear scan over the bytes (a regex here cost more than all detection together), then
+// decoded once and scanned again; findings point at the encoded span.
 
-export interface EncodedRun {
+export interface EncodedSpan {
   start: number;
   end: number;
-  decoded: string;
   encoding: 'base64' | 'percent';
 }
 
-const BASE64_RUN = /[A-Za-z0-9+/]{32,}={0,2}|[A-Za-z0-9_-]{32,}={0,2}/g;
-const PERCENT_RUN = /(?:[A-Za-z0-9._~+=&:/-]*%[0-9A-Fa-f]{2}){2,}[A-Za-z0-9._~+=&:/-]*/g;
+export interface EncodedRun extends EncodedSpan {
+  decoded: string;
+}
+
+const MIN_BASE64 = 32;
+// Character classes per byte: 1 base64 letter/digit, 2 '+' '/', 3 '-' '_' (base64url), 0 other.
+const B64 = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9]/.test(ch)) B64[c] = 1;
+  else if (ch === '+' || ch === '/') B64[c] = 2;
+  else if (ch === '-' || ch === '_') B64[c] = 3;
+}
+// Characters that may sit between percent escapes in an encoded value.
+const URLCH = new Uint8Array(256);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+=&:/-') URLCH[ch.charCodeAt(0)] = 1;
+const HEX = new Uint8Array(256);
+for (const ch of '0123456789abcdefABCDEF') HEX[ch.charCodeAt(0)] = 1;
+
+/** Byte spans that may hold base64 (≥ 32 chars, mixed case and digits) or ≥ 2 percent escapes. */
+export function encodedSpans(bytes: Uint8Array, max = 200): EncodedSpan[] {
+  const spans: EncodedSpan[] = [];
+  const n = bytes.length;
+  let i = 0;
+  while (i < n && spans.length < max) {
+    const c = bytes[i];
+    if (B64[c] !== 0) {
+      const start = i;
+      let upper = 0, lower = 0, digit = 0, plusSlash = 0, dashUnderscore = 0;
+      for (; i < n; i++) {
+        const b = bytes[i];
+        const k = B64[b];
+        if (k === 0) break;
+        if (k === 1) {
+          if (b >= 65 && b <= 90) upper = 1;
+          else if (b >= 97) lower = 1;
+          else digit = 1;
+        } else if (k === 2) plusSlash = 1;
+        else dashUnderscore = 1;
+      }
+      let end = i;
+      while (end < n && bytes[end] === 61 && end - i < 2) end++; // '=' padding
+      if (end - start >= MIN_BASE64 && upper + lower + digit === 3 && !(plusSlash && dashUnderscore)) {
+        spans.push({ start, end, encoding: 'base64' });
+      } else if (bytes[i] === 37) {
+        i = percentRun(bytes, start, spans);
+      }
+      i = Math.max(i, end);
+      continue;
+    }
+    if (c === 37 && i + 2 < n && HEX[bytes[i + 1]] && HEX[bytes[i + 2]]) {
+      i = percentRun(bytes, i, spans);
+      continue;
+    }
+    i++;
+  }
+  return spans;
+}
+
+/** Extends a run of URL characters and %XX escapes from `start`; records it if it has ≥ 2 escapes. */
+function percentRun(bytes: Uint8Array, start: number, spans: EncodedSpan[]): number {
+  let i = start;
+  let escapes = 0;
+  const n = bytes.length;
+  while (i < n) {
+    if (bytes[i] === 37 && i + 2 < n && HEX[bytes[i + 1]] && HEX[bytes[i + 2]]) {
+      escapes++;
+      i += 3;
+    } else if (URLCH[bytes[i]]) i++;
+    else break;
+  }
+  if (escapes >= 2) spans.push({ start, end: i, encoding: 'percent' });
+  return Math.max(i, start + 1);
+}
 
 function mostlyPrintable(text: string): boolean {
   if (text.length < 16) return false;
@@ -21,31 +93,26 @@ function mostlyPrintable(text: string): boolean {
   return printable / text.length > 0.95;
 }
 
-/** Runs of base64 that decode to text, skipping integrity hashes, data URIs and source maps. */
-export function encodedRuns(text: string, maxRuns = 200): EncodedRun[] {
+/** Decodes candidate spans (offsets already in text units), skipping integrity hashes and data URIs. */
+export function decodeSpans(text: string, spans: EncodedSpan[]): EncodedRun[] {
   const runs: EncodedRun[] = [];
-  BASE64_RUN.lastIndex = 0;
-  for (let m = BASE64_RUN.exec(text); m && runs.length < maxRuns; m = BASE64_RUN.exec(text)) {
-    const before = text.slice(Math.max(0, m.index - 8), m.index);
-    if (/sha(?:1|256|384|512)-$|base64,$/.test(before)) continue;
-    const value = m[0];
-    if (value.length > 100_000) continue;
-    const decoded = Buffer.from(value, value.includes('-') || value.includes('_') ? 'base64url' : 'base64').toString('utf8');
-    if (!mostlyPrintable(decoded)) continue;
-    runs.push({ start: m.index, end: m.index + value.length, decoded, encoding: 'base64' });
-  }
-  if (text.includes('%')) {
-    PERCENT_RUN.lastIndex = 0;
-    for (let m = PERCENT_RUN.exec(text); m && runs.length < maxRuns; m = PERCENT_RUN.exec(text)) {
-      let decoded: string;
+  for (const span of spans) {
+    const value = text.slice(span.start, span.end);
+    let decoded: string;
+    if (span.encoding === 'base64') {
+      const before = text.slice(Math.max(0, span.start - 8), span.start);
+      if (/sha(?:1|256|384|512)-$|base64,$/.test(before) || value.length > 100_000) continue;
+      decoded = Buffer.from(value, /[-_]/.test(value) ? 'base64url' : 'base64').toString('utf8');
+      if (!mostlyPrintable(decoded)) continue;
+    } else {
       try {
-        decoded = decodeURIComponent(m[0]);
+        decoded = decodeURIComponent(value);
       } catch {
         continue;
       }
-      if (decoded === m[0] || decoded.length < 8) continue;
-      runs.push({ start: m.index, end: m.index + m[0].length, decoded, encoding: 'percent' });
+      if (decoded === value || decoded.length < 8) continue;
     }
+    runs.push({ ...span, decoded });
   }
   return runs;
 }

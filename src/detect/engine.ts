@@ -5,7 +5,7 @@ import { shannonEntropy } from './entropy.js';
 import { isPlaceholder } from './placeholder.js';
 import { validators } from './validators.js';
 import { detectGeneric, GENERIC_KEYWORDS, GENERIC_RULES } from './generic.js';
-import { encodedRuns } from './decode.js';
+import { decodeSpans, encodedSpans, type EncodedSpan } from './decode.js';
 import { byteOffset, lineIndex, lineText, position } from './location.js';
 import { fingerprint, redact } from './redact.js';
 import type { Chunk, Confidence, DetectorKind, Finding, Rule, Severity } from '../types.js';
@@ -104,16 +104,18 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
     }
   }
   const hits: RawHit[] = [];
-  // Most files stop here: nothing below decodes text unless a keyword was seen or decoding is on.
-  if (!any && !(engine.decode && depth === 0)) return hits;
+  const decoding = engine.decode && depth === 0 && !/\.map$/.test(path);
+  const spans = decoding ? encodedSpans(bytes) : [];
+  // Most files stop here: text is decoded only when a keyword or an encoded run was seen.
+  if (!any && spans.length === 0) return hits;
   const text = getText();
+  const ascii = bytes.length === text.length;
   if (any) {
-    const ascii = bytes.length === text.length;
     engine.rules.forEach((rule, r) => {
       if (candidate[r] === 0 || (rule.pathMatch && !rule.pathMatch(path))) return;
       hits.push(...patternHits(engine, rule, r, text, path));
     });
-    if (positions.length) {
+    if (positions.length && !/\.map$/.test(path)) {
       // Prefilter positions are byte offsets; map them to string offsets for non-ASCII text.
       const offsets = ascii ? positions : byteToCharOffsets(bytes, positions);
       for (const g of detectGeneric(text, offsets, path)) {
@@ -121,8 +123,9 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
       }
     }
   }
-  if (engine.decode && depth === 0 && !/\.map$/.test(path)) {
-    for (const run of encodedRuns(text)) {
+  if (spans.length) {
+    const textSpans = ascii ? spans : spansInText(bytes, spans);
+    for (const run of decodeSpans(text, textSpans)) {
       const decodedBytes = Buffer.from(run.decoded, 'utf8');
       for (const h of hitsOf(engine, () => run.decoded, decodedBytes, path, depth + 1)) {
         hits.push({ ...h, start: run.start, end: run.end, encoding: run.encoding });
@@ -130,6 +133,11 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
     }
   }
   return hits;
+}
+
+function spansInText(bytes: Uint8Array, spans: EncodedSpan[]): EncodedSpan[] {
+  const offsets = byteToCharOffsets(bytes, spans.flatMap((s) => [s.start, s.end]));
+  return spans.map((s, i) => ({ ...s, start: offsets[2 * i], end: offsets[2 * i + 1] }));
 }
 
 function byteToCharOffsets(bytes: Uint8Array, positions: number[]): number[] {

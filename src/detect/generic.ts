@@ -38,7 +38,7 @@ const NOT_SECRET_TAIL = new Set([
   'location', 'source', 'mount', 'volume', 'service', 'keys', 'sha', 'digest', 'checksum', 'fingerprint', 'index',
 ]);
 
-const CODE_EXT = /\.(?:[cm]?[jt]sx?|py|java|kt|kts|go|rb|php|cs|swift|scala|rs|c|cc|cpp|h|hpp|m|dart|groovy|lua|pl|ex|exs|vue|svelte)$/i;
+const CODE_EXT = /\.(?:[cm]?[jt]sx?|flow|map|py|java|kt|kts|go|rb|php|cs|swift|scala|rs|c|cc|cpp|h|hpp|m|dart|groovy|lua|pl|ex|exs|vue|svelte)$/i;
 
 const STOP_VALUES = new Set([
   'true', 'false', 'null', 'nil', 'none', 'undefined', 'yes', 'no', 'on', 'off', 'required', 'optional',
@@ -86,7 +86,8 @@ export function looksLikeSecret(value: string, kind: string, quoted: boolean, pa
   if (/\s/.test(value)) return false;
   if (!quoted && CODE_EXT.test(path)) return false; // an expression, not a literal
   if (!quoted && /^[!&*|>]/.test(value)) return false; // YAML tags, anchors, block scalars
-  if (/[()]/.test(value) && !quoted) return false;
+  if (!quoted && /[()<>{}[\]]/.test(value)) return false; // type annotations, calls, generics
+  if (/^[A-Za-z_$][\w$.]*\(.*\)$/.test(value)) return false; // a call written in docs: url('./x')
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) return false; // settings.SECRET
   const lower = value.toLowerCase();
   if (STOP_VALUES.has(lower)) return false;
@@ -94,8 +95,12 @@ export function looksLikeSecret(value: string, kind: string, quoted: boolean, pa
   if (isPlaceholder(value) || isReference(value)) return false;
   if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || /\.(?:pem|key|crt|cer|p12|pfx|json|txt|ya?ml|env|jks)$/i.test(value)) return false;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return false;
-  // The key's own name as value, e.g. DB_PASSWORD=DB_PASSWORD.
-  if (/^[A-Z][A-Z0-9_]*$/.test(value) && /(PASS|SECRET|TOKEN|KEY)/.test(value)) return false;
+  // CONSTANT_CASE names (STRING_VALUE in SDK docs, DB_PASSWORD=DB_PASSWORD) are names, not values.
+  if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return false;
+  // A lower-case name that itself says what it is (x-amz-security-token, api_key_header).
+  if (/^[a-z0-9._-]+$/.test(value) && /pass|secret|token|key|auth|cred/.test(value)) return false;
+  // Words in camel case (InterpolationInTemplate) name things; random tokens are not made of words.
+  if (kind !== 'generic.password' && /^[?]?(?:[A-Z]?[a-z]{2,})+$/.test(value)) return false;
   const classes = charClasses(value);
   const entropy = shannonEntropy(value);
   if (kind === 'generic.password') return classes >= 2 || (value.length >= 12 && entropy >= 3);

@@ -4,13 +4,25 @@
 const PLACEHOLDER_MARKERS =
   /example|x{4,}|\*{3,}|\.{3}|…|<[^<>\s]{1,60}>|\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)s|changeme|change[_-]me|replace[_-]?me|your[_-]|placeholder|dummy|redacted|insert[_-]|put[_-]your|enter[_-]your|sample[_-]|<%|%>/i;
 
+function mostlyOneCharacter(value: string): boolean {
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const ch of value) {
+    if (!/[A-Za-z0-9]/.test(ch)) continue;
+    total++;
+    counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  }
+  return total >= 8 && Math.max(...counts.values()) > total / 2;
+}
+
 const SEQUENCES = ['0123456789', 'abcdefghijklmnopqrstuvwxyz', 'qwertyuiop', 'asdfghjkl'];
 
 export function isPlaceholder(value: string): boolean {
   if (PLACEHOLDER_MARKERS.test(value)) return true;
   if (/^(.)\1+$/s.test(value)) return true;
-  // A run of one repeated character (0000…, aaaa…) marks a template; random tokens never have one.
-  if (/([A-Za-z0-9])\1{7}/.test(value)) return true;
+  // Mostly one character (pat-na1-00000000-0000-…): a template. Fixed runs inside a real
+  // format (Dropbox's AAAAAAAAAA) are a small share of the token, so they pass.
+  if (mostlyOneCharacter(value)) return true;
   const lower = value.toLowerCase();
   // A long value that is mostly one alphabetic sequence (abcdef…, 012345…) is a template.
   for (const seq of SEQUENCES) {
