@@ -23,9 +23,10 @@ const fail = (io: StoreIo, message: string) => {
 
 export async function storeCommand(argv: string[], io: StoreIo): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-    (sub ? io.stdout : io.stderr)(USAGE + '\n');
-    return sub ? 0 : 2;
+  if (sub === undefined) return fail(io, `missing subcommand (serve or credentials)\n${USAGE}`);
+  if (sub === '--help' || sub === '-h' || sub === 'help') {
+    io.stdout(USAGE + '\n');
+    return 0;
   }
   let values: Record<string, string | boolean | undefined>;
   try {
