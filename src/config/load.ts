@@ -1,6 +1,6 @@
 // .leakfix.yaml: find, parse and validate. Every error names the file, the key and the cause.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { UserError } from '../errors.js';
 import type { RuleSpec } from '../types.js';
@@ -48,19 +48,14 @@ function stringList(value: unknown, where: string): string[] {
   return value as string[];
 }
 
-export function findConfig(root: string): string | undefined {
-  let dir = root;
+/** The config file in a scanned directory, if any. */
+export function findConfig(dir: string): string | undefined {
   try {
     if (!statSync(dir).isDirectory()) return undefined;
   } catch {
     return undefined;
   }
-  for (const name of CONFIG_NAMES) {
-    const file = join(dir, name);
-    if (existsSync(file)) return file;
-  }
-  dir = resolve(dir);
-  return undefined;
+  return CONFIG_NAMES.map((name) => join(dir, name)).find((file) => existsSync(file));
 }
 
 export function loadConfig(file: string | undefined): Config {

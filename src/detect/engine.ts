@@ -57,7 +57,7 @@ interface RawHit {
   encoding?: 'base64' | 'percent';
 }
 
-function patternHits(engine: Engine, rule: Rule, ruleIndex: number, text: string, path: string): RawHit[] {
+function patternHits(rule: Rule, ruleIndex: number, text: string): RawHit[] {
   const hits: RawHit[] = [];
   const re = rule.regex;
   re.lastIndex = 0;
@@ -68,8 +68,6 @@ function patternHits(engine: Engine, rule: Rule, ruleIndex: number, text: string
     const secret = text.slice(span[0], span[1]);
     if (acceptSecret(rule, secret)) hits.push({ ruleId: rule.id, ruleIndex, detector: 'pattern', start: span[0], end: span[1], secret });
   }
-  void engine;
-  void path;
   return hits;
 }
 
@@ -113,7 +111,7 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
   if (any) {
     engine.rules.forEach((rule, r) => {
       if (candidate[r] === 0 || (rule.pathMatch && !rule.pathMatch(path))) return;
-      hits.push(...patternHits(engine, rule, r, text, path));
+      hits.push(...patternHits(rule, r, text));
     });
     if (positions.length && !/\.map$/.test(path)) {
       // Prefilter positions are byte offsets; map them to string offsets for non-ASCII text.

@@ -3,7 +3,7 @@
 // `ignore` package reads the .gitignore files. Symlinks are never followed out of the root.
 import { execFileSync } from 'node:child_process';
 import { lstatSync, readFileSync, realpathSync, statSync, existsSync } from 'node:fs';
-import { join, relative, resolve, sep, dirname } from 'node:path';
+import { join, resolve, sep, dirname } from 'node:path';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -112,6 +112,5 @@ export function listFiles(rootArg: string, options: FileListOptions = {}): FileE
     const shown = rootArg === '.' ? p : `${rootArg.replace(/[\\/]+$/, '').split(sep).join('/')}/${p}`;
     entries.push({ abs, path: shown });
   }
-  void relative;
   return entries;
 }
