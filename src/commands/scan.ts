@@ -59,7 +59,7 @@ export function parseThreads(value: string | undefined): number | undefined {
 
 /** Runs a scan as the flags describe; `extraChunks` lets git sources reuse this. */
 export async function runScan(flags: ScanFlags, io: IO, extraChunks: Chunk[] = []): Promise<{ result: ScanResult; rules: Rule[] }> {
-  if (!reporters[flags.format] && flags.format !== 'html') throw new UserError(`unknown --format ${flags.format} (use text, json, sarif or github)`);
+  if (!reporters[flags.format]) throw new UserError(`unknown --format ${flags.format} (use ${Object.keys(reporters).join(', ')})`);
   const config = resolveConfig(flags, io);
   const rules = resolveRules(config, flags.rules);
   const chunks = [...extraChunks];

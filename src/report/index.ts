@@ -4,6 +4,7 @@ import { toText } from './text.js';
 import { toJson } from './json.js';
 import { toSarif } from './sarif.js';
 import { toGithub } from './github.js';
+import { toHtml } from './html.js';
 
 export type Reporter = (findings: Finding[], ctx: ReportContext) => string;
 
@@ -12,4 +13,5 @@ export const reporters: Record<string, Reporter> = {
   json: toJson,
   sarif: toSarif,
   github: toGithub,
+  html: toHtml,
 };
