@@ -1,0 +1,191 @@
+// Working-tree scan throughput: leakfix against the floors a scanner cannot beat (reading the
+// bytes) and against ripgrep running one combined keyword regex — all on the same corpus, in one
+// run. Also checks recall of the planted secrets and peak memory.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { ensureCorpus } from './corpus.js';
+
+const MB = 1e6; // throughput and memory are in decimal megabytes
+const TARGET_RG_RATIO = 4;
+const TARGET_PEAK_MB = 500;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mbps = (bytes, ms) => `${(bytes / MB / (ms / 1000)).toFixed(1)} MB/s`;
+const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
+
+function walk(dir, out = []) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const abs = join(dir, e.name);
+    if (e.isDirectory()) walk(abs, out);
+    else if (e.isFile()) out.push(abs);
+  }
+  return out;
+}
+
+function timed(fn) {
+  const started = performance.now();
+  const value = fn();
+  return { ms: performance.now() - started, value };
+}
+
+function check(result, what, okCodes = [0]) {
+  if (result.error) throw new Error(`${what}: ${result.error.message}`);
+  if (!okCodes.includes(result.status)) throw new Error(`${what} exited ${result.status}${result.signal ? ` (${result.signal})` : ''}: ${String(result.stderr ?? '').trim().slice(0, 500)}`);
+  return result;
+}
+
+/** Peak RSS of a child in MB: GNU time when present, otherwise VmHWM polled from /proc. */
+async function runMeasured(cmd, args, opts, tmp) {
+  if (existsSync('/usr/bin/time')) {
+    const timeFile = join(tmp, 'time.txt');
+    rmSync(timeFile, { force: true });
+    const { ms, value } = timed(() => spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, cmd, ...args], { ...opts, encoding: 'utf8' }));
+    const kb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+    return { ms, result: value, peakMB: Number.isFinite(kb) ? (kb * 1024) / MB : undefined };
+  }
+  // Fallback: poll /proc/<pid>/status (VmHWM is the high-water mark, so a late sample is enough).
+  const started = performance.now();
+  const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  let peakKB;
+  child.stderr.on('data', (d) => (stderr += d));
+  const timer = setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) peakKB = Math.max(peakKB ?? 0, Number(m[1]));
+    } catch {
+      /* exited between polls */
+    }
+  }, 20);
+  const status = await new Promise((resolve) => child.on('close', (code) => resolve(code)));
+  clearInterval(timer);
+  return { ms: performance.now() - started, result: { status, stderr }, peakMB: peakKB === undefined ? undefined : (peakKB * 1024) / MB };
+}
+
+/** One alternation of every rule keyword, metacharacters escaped. */
+function keywordRegex(root) {
+  const listed = check(spawnSync(process.execPath, ['bin/leakfix.js', 'rules', 'list', '--format', 'json'], { cwd: root, encoding: 'utf8' }), 'leakfix rules list');
+  const keywords = [...new Set(JSON.parse(listed.stdout).flatMap((r) => r.keywords))].sort();
+  return { keywords, regex: keywords.map((k) => k.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')).join('|') };
+}
+
+const before = (a, b) => a.line < b.line || (a.line === b.line && a.column < b.column);
+/** Planted secrets a finding overlaps (same file, overlapping line/column span). */
+function recall(planted, findings) {
+  const byPath = new Map();
+  for (const f of findings) (byPath.get(f.path) ?? byPath.set(f.path, []).get(f.path)).push(f);
+  const matched = new Set();
+  const kinds = {};
+  for (const p of planted) {
+    const k = (kinds[p.kind] ??= { planted: 0, found: 0 });
+    k.planted++;
+    const hit = (byPath.get(p.path) ?? []).find(
+      (f) => before({ line: f.line, column: f.column }, { line: p.endLine, column: p.endColumn }) && before({ line: p.line, column: p.column }, { line: f.endLine, column: f.endColumn }),
+    );
+    if (hit) {
+      k.found++;
+      matched.add(hit);
+    }
+  }
+  const extra = findings.filter((f) => !matched.has(f));
+  return { found: matched.size, kinds, extra };
+}
+
+/** Whatever AST stage figures the scan reports in its JSON `stats` (added by the AST work). */
+function astFigures(stats) {
+  if (!stats) return [];
+  const lines = [];
+  const visit = (obj, prefix) => {
+    for (const [k, v] of Object.entries(obj)) {
+      const key = prefix ? `${prefix}.${k}` : k;
+      if (v && typeof v === 'object') visit(v, key);
+      else if (/ast|pars/i.test(key)) lines.push([key, v]);
+    }
+  };
+  visit(stats, '');
+  return lines;
+}
+
+export async function run(ctx) {
+  const { root, log } = ctx;
+  const runs = ctx.quick ? 1 : 3;
+  const corpusDir = join(ctx.tmp, ctx.quick ? 'quick' : 'full');
+  const corpus = ensureCorpus(corpusDir, { quick: ctx.quick, log });
+  const bytes = corpus.bytes;
+  log(`machine: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews every figure below)`);
+  log(`corpus: ${corpus.root}`);
+  log(`  ${corpus.files} files, ${(bytes / MB).toFixed(1)} MB, ${corpus.planted.length} planted secrets${corpus.cached ? ' (cached)' : ''}`);
+
+  // Floors. `cat` first also warms the page cache for everything after it.
+  const cat = () => timed(() => check(spawnSync('sh', ['-c', `find . -type f -print0 | xargs -0 cat > /dev/null`], { cwd: corpus.root, encoding: 'utf8' }), 'find | xargs cat'));
+  cat();
+  const catMs = cat().ms;
+  const nodeRead = timed(() => {
+    let n = 0;
+    for (const f of walk(corpus.root)) n += readFileSync(f).length;
+    return n;
+  });
+  if (nodeRead.value !== bytes) throw new Error(`corpus has ${nodeRead.value} bytes on disk, manifest says ${bytes}: delete ${corpusDir}`);
+  log(`plain read (node readFileSync, 1 thread): ${secs(nodeRead.ms)}  ${mbps(bytes, nodeRead.ms)}`);
+  log(`plain read (find | xargs cat):            ${secs(catMs)}  ${mbps(bytes, catMs)}`);
+
+  // ripgrep with every rule keyword in one case-insensitive regex: what a keyword prefilter costs at best.
+  let rgMs;
+  const hasRg = spawnSync('rg', ['--version']).status === 0;
+  if (hasRg) {
+    const { keywords, regex } = keywordRegex(root);
+    const rgArgs = ['-c', '-i', '--no-ignore', '-j', '2', regex, corpus.root];
+    const times = [];
+    for (let i = 0; i < runs; i++) times.push(timed(() => check(spawnSync('rg', rgArgs, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' }), 'rg', [0, 1])).ms);
+    rgMs = median(times);
+    log(`ripgrep (${keywords.length} keywords, -i, -j 2):       ${secs(rgMs)}  ${mbps(bytes, rgMs)}${runs > 1 ? `  (median of ${runs}: ${times.map(secs).join(', ')})` : ''}`);
+  } else log('ripgrep: not on PATH, skipped');
+
+  // leakfix itself, as a user runs it. --no-ignore: the corpus sits in a gitignored directory.
+  const out = join(ctx.tmp, 'scan-out.json');
+  const args = ['bin/leakfix.js', 'scan', corpus.root, '--no-ignore', '--format', 'json', '--output', out];
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    rmSync(out, { force: true });
+    const s = await runMeasured(process.execPath, args, { cwd: root }, ctx.tmp);
+    check(s.result, 'leakfix scan', [0, 1]);
+    samples.push(s);
+  }
+  const leakMs = median(samples.map((s) => s.ms));
+  const peaks = samples.map((s) => s.peakMB).filter((p) => p !== undefined);
+  const peakMB = peaks.length ? Math.max(...peaks) : undefined;
+  log(`leakfix scan (default threads):           ${secs(leakMs)}  ${mbps(bytes, leakMs)}${runs > 1 ? `  (median of ${runs}: ${samples.map((s) => secs(s.ms)).join(', ')})` : ''}`);
+  log(`leakfix peak RSS:                         ${peakMB === undefined ? 'unavailable' : `${peakMB.toFixed(1)} MB`}`);
+
+  // Findings and recall of the planted secrets. Paths in the report are prefixed with the scan root.
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  const prefix = `${corpus.root}/`;
+  const findings = report.findings.map((f) => ({ ...f, path: f.path.startsWith(prefix) ? f.path.slice(prefix.length) : f.path }));
+  const r = recall(corpus.planted, findings);
+  log(`findings: ${findings.length}; planted secrets found: ${r.found}/${corpus.planted.length} (recall ${((100 * r.found) / corpus.planted.length).toFixed(1)}%)`);
+  for (const [kind, k] of Object.entries(r.kinds).sort()) log(`  ${kind.padEnd(20)} ${k.found}/${k.planted}`);
+  const extraByRule = {};
+  for (const f of r.extra) extraByRule[f.ruleId] = (extraByRule[f.ruleId] ?? 0) + 1;
+  log(`  findings on no planted secret (false positives): ${r.extra.length}${r.extra.length ? ` — ${Object.entries(extraByRule).sort((a, b) => b[1] - a[1]).map(([id, n]) => `${id} ${n}`).join(', ')}` : ''}`);
+  for (const f of r.extra.slice(0, 5)) log(`    e.g. ${f.path}:${f.line}:${f.column} ${f.ruleId}`);
+  if (report.stats) log(`leakfix stats: ${report.stats.files} files, ${(report.stats.bytes / MB).toFixed(1)} MB, in-process ${secs(report.stats.durationMs)}`);
+  const ast = astFigures(report.stats);
+  if (ast.length) {
+    for (const [key, value] of ast) log(`  ${key}: ${value}`);
+    const astMs = ast.find(([k]) => /ast.*(ms|time|duration)/i.test(k))?.[1];
+    if (typeof astMs === 'number' && report.stats.durationMs) log(`  AST share of scan time: ${((100 * astMs) / report.stats.durationMs).toFixed(1)}%`);
+  } else log('  AST stage: no figures in JSON stats');
+
+  // Ratios against the targets.
+  log('ratios:');
+  if (rgMs !== undefined) {
+    const ratio = leakMs / rgMs;
+    log(`  leakfix / rg:          ${ratio.toFixed(2)}×  (target ≤ ${TARGET_RG_RATIO}×)  ${verdict(ratio <= TARGET_RG_RATIO)}`);
+  }
+  log(`  leakfix / node read:   ${(leakMs / nodeRead.ms).toFixed(2)}×`);
+  log(`  leakfix / cat:         ${(leakMs / catMs).toFixed(2)}×`);
+  if (peakMB !== undefined) log(`  peak memory:           ${peakMB.toFixed(1)} MB  (target < ${TARGET_PEAK_MB} MB)  ${verdict(peakMB < TARGET_PEAK_MB)}`);
+}
