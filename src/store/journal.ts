@@ -1,5 +1,6 @@
 // Append-only journal: one line per committed request, `<checksum> <json>\n`, fdatasync'd before
-// the request is acknowledged. A kill -9 can only tear the last line, which open() drops; a bad
+// the request is acknowledged. Syncs are grouped: one fdatasync covers every line written
+// while the previous one ran, so concurrent writers share the cost. A kill -9 can only tear the last line, which open() drops; a bad
 // line followed by good ones is real corruption and is reported, never silently skipped.
 import { createHash } from 'node:crypto';
 import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
@@ -7,7 +8,8 @@ import { dirname } from 'node:path';
 
 export type Journal = {
   records: unknown[];
-  append(record: unknown): Promise<void>;
+  append(record: unknown): Promise<void>; // written, not yet durable
+  flushed(): Promise<void>; // resolves once everything appended so far is fdatasync'd
   rewrite(records: unknown[]): Promise<void>;
   close(): Promise<void>;
 };
@@ -83,21 +85,46 @@ export async function openJournal(path: string): Promise<Journal> {
   }
   if (!existed) await syncDir(dirname(path));
   let size = validBytes;
+  let written = 0; // lines appended
+  let synced = 0; // lines known durable
+  let syncing: Promise<void> | undefined;
+  let broken: Error | undefined; // after a failed fdatasync nothing is trustworthy: stop writing
+
+  async function flushed(): Promise<void> {
+    const target = written;
+    while (synced < target) {
+      if (broken) throw broken;
+      if (!syncing) {
+        const upto = written;
+        syncing = fh
+          .datasync()
+          .then(
+            () => void (synced = Math.max(synced, upto)),
+            (e: Error) => void (broken = new Error(`store journal ${path} could not be synced to disk: ${e.message}`)),
+          )
+          .finally(() => (syncing = undefined));
+      }
+      await syncing;
+    }
+    if (broken) throw broken;
+  }
 
   return {
     records,
     async append(record) {
+      if (broken) throw broken;
       const line = Buffer.from(encode(record));
       try {
         await fh.writeFile(line);
-        await fh.datasync();
         size += line.length;
+        written++;
       } catch (e) {
         // Cut a partial line off again so later records do not land behind garbage.
         await fh.truncate(size).catch(() => {});
         throw e;
       }
     },
+    flushed,
     // Compaction: write the whole state to a temp file, fsync, rename over, fsync the directory.
     async rewrite(all) {
       const tmp = await open(path + '.tmp', 'w', 0o600);
@@ -114,6 +141,7 @@ export async function openJournal(path: string): Promise<Journal> {
       size = (await fh.stat()).size;
     },
     async close() {
+      await flushed().catch(() => {});
       await fh.close();
     },
   };

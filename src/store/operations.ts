@@ -168,19 +168,23 @@ function sameValue(a: Value, b: Value): boolean {
 // ---- versions and labels -----------------------------------------------------------------
 
 // Moves `labels` onto `versionId` (AWSCURRENT's old holder becomes AWSPREVIOUS), then prunes
-// unlabeled versions beyond 100, oldest first, never one younger than 24 hours.
-function stage(ctx: Ctx, meta: Meta, versions: Map<string, Version>, versionId: string, labels: string[]): string[] {
+// unlabeled versions beyond 100, oldest first, never one younger than 24 hours. `versions` is in
+// creation order (Map insertion order), so the scan stops at the first young unlabeled version.
+function stage(ctx: Ctx, meta: Meta, versions: Map<string, Version>, versionId: string, labels: string[], extra = 0): string[] {
   for (const label of labels) {
     const holder = meta.stages[label];
     if (label === CURRENT && holder !== undefined && holder !== versionId) meta.stages[PREVIOUS] = holder;
     meta.stages[label] = versionId;
   }
   const labeled = new Set(Object.values(meta.stages));
-  const unlabeled = [...versions.values()].filter((v) => !labeled.has(v.id)).sort((a, b) => a.created - b.created);
+  let unlabeled = extra && !labeled.has(versionId) ? 1 : 0; // `extra`: versionId is not in `versions` yet
+  for (const id of versions.keys()) if (!labeled.has(id)) unlabeled++;
   const pruned: string[] = [];
-  for (const v of unlabeled) {
-    if (unlabeled.length - pruned.length <= MAX_UNLABELED || ctx.now() - v.created < DAY) break;
+  for (const v of versions.values()) {
+    if (unlabeled <= MAX_UNLABELED || ctx.now() - v.created < DAY) break;
+    if (labeled.has(v.id) || v.id === versionId) continue;
     pruned.push(v.id);
+    unlabeled--;
   }
   return pruned;
 }
@@ -197,8 +201,8 @@ function addVersion(ctx: Ctx, s: Secret, meta: Meta, versionId: string, value: V
   }
   const now = ctx.now();
   const v: Version = { id: versionId, created: existing?.created ?? now, value: seal(ctx.master, value.bytes, aad(s.arn, versionId)), binary: value.binary || undefined };
-  const versions = new Map(s.versions).set(versionId, v);
-  const pruned = stage(ctx, meta, versions, versionId, labels);
+  // the new version is not in s.versions yet (unless RotateSecret made its placeholder)
+  const pruned = stage(ctx, meta, s.versions, versionId, labels, existing ? 0 : 1);
   meta.lastChanged = now;
   const ops: Op[] = [{ t: 'ver', arn: s.arn, v }, { t: 'meta', m: meta }];
   if (pruned.length) ops.push({ t: 'drop', arn: s.arn, ids: pruned });
@@ -580,7 +584,7 @@ async function RotateSecret(ctx: Ctx, input: In): Promise<Out> {
   if (immediately) {
     // The placeholder createSecret fills in, as Secrets Manager does before invoking the Lambda.
     ops.push({ t: 'ver', arn: s.arn, v: { id: tok, created: now } });
-    stage(ctx, meta, s.versions, tok, [PENDING]);
+    stage(ctx, meta, s.versions, tok, [PENDING], 1);
   }
   ops.push({ t: 'meta', m: meta });
   await ctx.commit(ops);

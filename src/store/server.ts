@@ -111,6 +111,7 @@ export async function startStore(opts: StoreOptions): Promise<RunningStore> {
     queue = run.catch(() => {});
     return run;
   };
+  // Writes the record and applies it; handle() waits for journal.flushed() before replying.
   const commit = async (ops: Op[]) => {
     if (!ops.length) return;
     await journal.append({ at: now(), ops });
@@ -228,8 +229,11 @@ export async function startStore(opts: StoreOptions): Promise<RunningStore> {
       }
       if (typeof input !== 'object' || input === null || Array.isArray(input)) throw apiError('SerializationException', 'The request body must be a JSON object.');
       const out = handler.write ? await locked(() => handler.run(ctx, input)) : await handler.run(ctx, input);
+      // Reply only once what this request wrote, or saw, is on disk.
+      await journal.flushed();
       send(200, out);
     } catch (e) {
+      await journal.flushed().catch(() => {});
       if (isApiError(e)) {
         send(e.status, { __type: e.type, message: e.message }, { 'x-amzn-ErrorType': e.type });
       } else {
