@@ -116,3 +116,33 @@ export function decodeSpans(text: string, spans: EncodedSpan[]): EncodedRun[] {
   }
   return runs;
 }
+
+/**
+ * The text span that encodes decoded[start, end) of a run: the base64 quanta or the literal
+ * characters and %XX escapes behind it, so a finding points at the secret, not the whole run.
+ */
+export function encodedRange(run: EncodedRun, start: number, end: number, text: string): [number, number] {
+  if (run.encoding === 'base64') {
+    const b0 = Buffer.byteLength(run.decoded.slice(0, start), 'utf8');
+    const b1 = Buffer.byteLength(run.decoded.slice(0, end), 'utf8');
+    return [run.start + Math.floor(b0 / 3) * 4, Math.min(run.end, run.start + Math.ceil(b1 / 3) * 4)];
+  }
+  let from = run.start;
+  let decoded = 0;
+  for (let i = run.start; i < run.end; ) {
+    let next = i + 1;
+    let units = 1;
+    if (text[i] === '%') {
+      // One escaped character: a UTF-8 lead byte and its continuation escapes (validated by decodeURIComponent).
+      const lead = parseInt(text.slice(i + 1, i + 3), 16);
+      const bytes = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+      next = i + 3 * bytes;
+      units = bytes === 4 ? 2 : 1;
+    }
+    if (decoded <= start && start < decoded + units) from = i;
+    decoded += units;
+    if (decoded >= end) return [from, Math.min(next, run.end)];
+    i = next;
+  }
+  return [from, run.end];
+}

@@ -5,7 +5,7 @@ import { shannonEntropy } from './entropy.js';
 import { isPlaceholder } from './placeholder.js';
 import { validators } from './validators.js';
 import { detectGeneric, GENERIC_KEYWORDS, GENERIC_RULES } from './generic.js';
-import { decodeSpans, encodedSpans, type EncodedSpan } from './decode.js';
+import { decodeSpans, encodedRange, encodedSpans, type EncodedSpan } from './decode.js';
 import { byteOffset, lineIndex, lineText, position } from './location.js';
 import { fingerprint, redact } from './redact.js';
 import type { Chunk, Confidence, DetectorKind, Finding, Rule, Severity } from '../types.js';
@@ -126,7 +126,8 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
     for (const run of decodeSpans(text, textSpans)) {
       const decodedBytes = Buffer.from(run.decoded, 'utf8');
       for (const h of hitsOf(engine, () => run.decoded, decodedBytes, path, depth + 1)) {
-        hits.push({ ...h, start: run.start, end: run.end, encoding: run.encoding });
+        const [start, end] = encodedRange(run, h.start, h.end, text);
+        hits.push({ ...h, start, end, encoding: run.encoding });
       }
     }
   }
@@ -165,7 +166,8 @@ function dedupeHits(hits: RawHit[]): RawHit[] {
   for (const h of sorted) {
     const clash = kept.find((k) => h.start < k.end && k.start < h.end && (k.detector !== h.detector || (k.start === h.start && k.end === h.end) || h.encoding !== undefined || k.encoding !== undefined));
     if (clash) {
-      if (clash.detector === 'generic' && h.detector === 'pattern') kept.splice(kept.indexOf(clash), 1, h);
+      // A provider pattern beats a generic guess, and a match in the text itself beats one found by decoding.
+      if (rank(h) < rank(clash)) kept.splice(kept.indexOf(clash), 1, h);
       continue;
     }
     kept.push(h);
