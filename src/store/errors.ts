@@ -22,3 +22,8 @@ export const invalidRequest = (message: string): never => {
 export const exists = (message: string): never => {
   throw apiError('ResourceExistsException', message);
 };
+// Violations of the API model's own constraints (lengths, ranges, patterns): AWS reports these
+// as ValidationException, which the SDK surfaces as a generic service exception of that name.
+export const validation = (message: string): never => {
+  throw apiError('ValidationException', message);
+};

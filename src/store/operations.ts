@@ -2,7 +2,7 @@
 // state, validates, and hands the changes to ctx.commit as journal ops; only apply() mutates.
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { open, seal, TamperError } from './envelope.js';
-import { apiError, exists, invalidParameter, invalidRequest, notFound } from './errors.js';
+import { apiError, exists, invalidParameter, invalidRequest, notFound, validation } from './errors.js';
 import { randomPassword, type PasswordOptions } from './password.js';
 import { checkRules, nextRotation } from './schedule.js';
 import { labelsOf, metaOf, type Meta, type Op, type RotationRules, type Secret, type State, type Tag, type Version } from './state.js';
@@ -50,14 +50,14 @@ function str(input: In, key: string, required = false): string | undefined {
 function int(input: In, key: string, lo: number, hi: number): number | undefined {
   const v = input[key];
   if (v === undefined || v === null) return undefined;
-  if (!Number.isInteger(v) || v < lo || v > hi) invalidParameter(`${key} must be an integer between ${lo} and ${hi}.`);
+  if (!Number.isInteger(v) || v < lo || v > hi) validation(`1 validation error detected: Value '${v}' at '${key}' failed to satisfy constraint: Member must have value between ${lo} and ${hi}`);
   return v;
 }
 
 function token(input: In): string | undefined {
   const t = str(input, 'ClientRequestToken');
   if (t !== undefined && (t.length < 32 || t.length > 64)) {
-    invalidParameter('ClientRequestToken must be between 32 and 64 characters long.');
+    validation("1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length between 32 and 64");
   }
   return t;
 }
@@ -67,8 +67,8 @@ function checkTags(tags: unknown): Tag[] {
   if (!Array.isArray(tags)) invalidParameter('Tags must be a list.');
   const list = tags as Tag[];
   for (const t of list) {
-    if (typeof t?.Key !== 'string' || t.Key.length < 1 || t.Key.length > 128) invalidParameter('Tag keys must be 1-128 characters.');
-    if (t.Value !== undefined && (typeof t.Value !== 'string' || t.Value.length > 256)) invalidParameter('Tag values must be at most 256 characters.');
+    if (typeof t?.Key !== 'string' || t.Key.length < 1 || t.Key.length > 128) validation('Tag keys must be 1-128 characters.');
+    if (t.Value !== undefined && (typeof t.Value !== 'string' || t.Value.length > 256)) validation('Tag values must be at most 256 characters.');
     if (t.Key.toLowerCase().startsWith('aws:')) invalidParameter('Tag keys starting with "aws:" are reserved for AWS use.');
   }
   return list.map((t) => ({ Key: t.Key, Value: t.Value ?? '' }));
@@ -92,13 +92,13 @@ function valueOf(input: In, required: boolean): Value | undefined {
   if (s !== undefined) {
     if (typeof s !== 'string') invalidParameter('SecretString must be a string.');
     const bytes = Buffer.from(s, 'utf8');
-    if (bytes.length > 65536) invalidParameter('SecretString must be at most 65536 bytes.');
+    if (bytes.length > 65536) validation('SecretString must be at most 65536 bytes.');
     return { binary: false, bytes };
   }
   if (b !== undefined) {
     if (typeof b !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(b)) invalidParameter('SecretBinary must be base64-encoded.');
     const bytes = Buffer.from(b, 'base64');
-    if (bytes.length > 65536) invalidParameter('SecretBinary must be at most 65536 bytes.');
+    if (bytes.length > 65536) validation('SecretBinary must be at most 65536 bytes.');
     return { binary: true, bytes };
   }
   if (required) invalidParameter('You must provide either SecretString or SecretBinary.');
@@ -109,7 +109,7 @@ function checkStages(stages: unknown): string[] | undefined {
   if (stages === undefined || stages === null) return undefined;
   if (!Array.isArray(stages) || stages.length > 20) invalidParameter('VersionStages must be a list of at most 20 labels.');
   for (const s of stages as unknown[]) {
-    if (typeof s !== 'string' || s.length < 1 || s.length > 256) invalidParameter('Each staging label must be 1-256 characters.');
+    if (typeof s !== 'string' || s.length < 1 || s.length > 256) validation('Each staging label must be 1-256 characters.');
   }
   return [...new Set(stages as string[])];
 }
@@ -317,10 +317,10 @@ function pickVersion(s: Secret, versionId: string | undefined, label: string | u
 async function CreateSecret(ctx: Ctx, input: In): Promise<Out> {
   const name = str(input, 'Name', true)!;
   if (!NAME_RE.test(name)) {
-    invalidParameter('Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!');
+    validation('Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!');
   }
   const description = str(input, 'Description');
-  if (description !== undefined && description.length > 2048) invalidParameter('Description must be at most 2048 characters.');
+  if (description !== undefined && description.length > 2048) validation('Description must be at most 2048 characters.');
   const kmsKeyId = str(input, 'KmsKeyId');
   const tags = mergeTags([], checkTags(input.Tags));
   const value = valueOf(input, false);
@@ -412,7 +412,7 @@ async function UpdateSecret(ctx: Ctx, input: In): Promise<Out> {
   mustBeLive(s);
   const meta = metaOf(s);
   const description = str(input, 'Description');
-  if (description !== undefined && description.length > 2048) invalidParameter('Description must be at most 2048 characters.');
+  if (description !== undefined && description.length > 2048) validation('Description must be at most 2048 characters.');
   const kmsKeyId = str(input, 'KmsKeyId');
   const value = valueOf(input, false);
   const tok = token(input);
@@ -479,7 +479,7 @@ async function UpdateSecretVersionStage(ctx: Ctx, input: In): Promise<Out> {
   const s = mustFind(ctx, input);
   mustBeLive(s);
   const label = str(input, 'VersionStage', true)!;
-  if (label.length < 1 || label.length > 256) invalidParameter('VersionStage must be 1-256 characters.');
+  if (label.length < 1 || label.length > 256) validation('VersionStage must be 1-256 characters.');
   const from = str(input, 'RemoveFromVersionId');
   const to = str(input, 'MoveToVersionId');
   if (from === undefined && to === undefined) invalidParameter('Specify RemoveFromVersionId, MoveToVersionId, or both.');

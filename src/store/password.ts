@@ -1,6 +1,6 @@
 // GetRandomPassword with Secrets Manager's options and defaults (32 chars, every class required).
 import { randomInt } from 'node:crypto';
-import { invalidParameter } from './errors.js';
+import { invalidParameter, validation } from './errors.js';
 
 export type PasswordOptions = {
   PasswordLength?: number;
@@ -24,7 +24,7 @@ const CLASSES = {
 export function randomPassword(o: PasswordOptions): string {
   const length = o.PasswordLength ?? 32;
   if (!Number.isInteger(length) || length < 1 || length > 4096) {
-    invalidParameter('PasswordLength must be an integer between 1 and 4096.');
+    validation(`1 validation error detected: Value '${length}' at 'passwordLength' failed to satisfy constraint: Member must have value between 1 and 4096`);
   }
   const excluded = new Set(o.ExcludeCharacters ?? '');
   const sets = [

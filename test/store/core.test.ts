@@ -21,7 +21,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, namer, rejects, target, token, type Target } from './helpers.js';
+import { client, isLocal, namer, rejects, rejectsNamed, target, token, type Target } from './helpers.js';
 
 let t: Target;
 let sm: SecretsManagerClient;
@@ -77,7 +77,7 @@ describe('CreateSecret / GetSecretValue', () => {
   });
 
   it('rejects invalid names and both value kinds at once', async () => {
-    await rejects(sm.send(new CreateSecretCommand({ Name: 'bad name with spaces', SecretString: 'x' })), InvalidParameterException);
+    await rejectsNamed(sm.send(new CreateSecretCommand({ Name: 'bad name with spaces', SecretString: 'x' })), 'ValidationException');
     await rejects(
       sm.send(new CreateSecretCommand({ Name: names.name('both'), SecretString: 'x', SecretBinary: new Uint8Array([1]) })),
       InvalidParameterException,
@@ -351,7 +351,8 @@ describe('GetRandomPassword', () => {
     const spaced = (await sm.send(new GetRandomPasswordCommand({ PasswordLength: 40, IncludeSpace: true, ExcludeNumbers: true, ExcludeLowercase: true, ExcludePunctuation: true }))).RandomPassword!;
     expect(spaced).toMatch(/^[A-Z ]{40}$/);
     expect(spaced).toContain(' ');
-    await rejects(sm.send(new GetRandomPasswordCommand({ PasswordLength: 0 })), InvalidParameterException);
-    await rejects(sm.send(new GetRandomPasswordCommand({ PasswordLength: 5000 })), InvalidParameterException);
+    await rejectsNamed(sm.send(new GetRandomPasswordCommand({ PasswordLength: 0 })), 'ValidationException');
+    await rejectsNamed(sm.send(new GetRandomPasswordCommand({ PasswordLength: 5000 })), 'ValidationException');
+    if (isLocal) await rejects(sm.send(new GetRandomPasswordCommand({ PasswordLength: 2, RequireEachIncludedType: true })), InvalidParameterException);
   });
 });

@@ -89,3 +89,15 @@ export async function rejects<E>(p: Promise<unknown>, cls: new (...a: any[]) => 
   }
   throw new Error(`expected ${cls.name}, but the call succeeded`);
 }
+
+// Errors AWS reports without a modeled class (ValidationException) arrive as a generic service
+// exception carrying the type as its name.
+export async function rejectsNamed(p: Promise<unknown>, name: string): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    if ((e as Error).name === name) return e as Error;
+    throw new Error(`expected ${name}, got ${(e as Error).name}: ${(e as Error).message}`);
+  }
+  throw new Error(`expected ${name}, but the call succeeded`);
+}
