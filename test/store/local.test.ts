@@ -9,6 +9,7 @@ import {
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
+  TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { appendFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -130,6 +131,30 @@ describe.skipIf(!isLocal)('local store', () => {
     t = await localTarget({}, dir);
     sm = client(t);
     expect((await sm.send(new GetSecretValueCommand({ SecretId: 'after' }))).SecretString).toBe('y');
+    sm.destroy();
+    await t.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('compacts a long journal on open without losing anything', async () => {
+    const dir = await tempDir();
+    let t = await localTarget({}, dir);
+    let sm = client(t);
+    const v1 = (await sm.send(new CreateSecretCommand({ Name: 'compact', SecretString: 'first' }))).VersionId!;
+    const v2 = (await sm.send(new PutSecretValueCommand({ SecretId: 'compact', SecretString: 'second' }))).VersionId!;
+    await Promise.all(Array.from({ length: 1100 }, (_, i) => sm.send(new TagResourceCommand({ SecretId: 'compact', Tags: [{ Key: 'n', Value: String(i % 7) }] }))));
+    sm.destroy();
+    await t.close();
+    const before = (await readFile(join(dir, 'journal.log'), 'utf8')).split('\n').length;
+    t = await localTarget({}, dir);
+    sm = client(t);
+    const after = (await readFile(join(dir, 'journal.log'), 'utf8')).split('\n').length;
+    expect(before).toBeGreaterThan(1100);
+    expect(after).toBeLessThan(10);
+    const d = await sm.send(new DescribeSecretCommand({ SecretId: 'compact' }));
+    expect(d.VersionIdsToStages).toEqual({ [v1]: ['AWSPREVIOUS'], [v2]: ['AWSCURRENT'] });
+    expect(d.Tags).toHaveLength(1);
+    expect((await sm.send(new GetSecretValueCommand({ SecretId: 'compact', VersionId: v1 }))).SecretString).toBe('first');
     sm.destroy();
     await t.close();
     await rm(dir, { recursive: true, force: true });
