@@ -1,0 +1,36 @@
+// Runs every sink's examples and negative examples through the AST stage, like `rules check`
+// does for pattern rules: an example must yield its secret span and flow, a negative nothing.
+import { detectAst } from './detect.js';
+import { loadSinks, type Sink } from './sinks.js';
+
+export interface SinkCheckFailure {
+  sinkId: string;
+  message: string;
+}
+
+export function checkSinks(sinks: Sink[] = loadSinks()): { examples: number; negatives: number; failures: SinkCheckFailure[] } {
+  const failures: SinkCheckFailure[] = [];
+  let examples = 0;
+  let negatives = 0;
+  for (const sink of sinks) {
+    const fail = (message: string) => failures.push({ sinkId: sink.id, message });
+    if (!sink.examples?.length) fail('has no examples');
+    if (!sink.negative_examples?.length) fail('has no negative_examples');
+    for (const [i, ex] of (sink.examples ?? []).entries()) {
+      examples++;
+      const hits = detectAst(ex.code, ex.path ?? 'example.ts');
+      const hit = hits.find((h) => h.sinkId === sink.id && h.secret === ex.secret);
+      const flow = hit?.flow.map((s) => s.name);
+      if (!hit) fail(`examples[${i}] expected ${JSON.stringify(ex.secret)}, got ${JSON.stringify(hits.map((h) => [h.sinkId, h.secret]))}`);
+      else if (JSON.stringify(flow) !== JSON.stringify(ex.flow)) fail(`examples[${i}] expected flow ${JSON.stringify(ex.flow)}, got ${JSON.stringify(flow)}`);
+      else if (!/[+[]|join/.test(ex.code.slice(hit.start, hit.end)) && ex.code.slice(hit.start, hit.end) !== ex.secret) fail(`examples[${i}] span ${hit.start}-${hit.end} is not the secret`);
+    }
+    for (const [i, ex] of (sink.negative_examples ?? []).entries()) {
+      negatives++;
+      if (!ex.why?.trim()) fail(`negative_examples[${i}] needs a one-line why`);
+      const hits = detectAst(ex.code, ex.path ?? 'example.ts');
+      if (hits.length) fail(`negative_examples[${i}] (${ex.why}) was reported: ${JSON.stringify(hits.map((h) => [h.sinkId, h.secret]))}`);
+    }
+  }
+  return { examples, negatives, failures };
+}
