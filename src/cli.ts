@@ -8,10 +8,17 @@ export const HELP = `leakfix ${VERSION} — find hard-coded credentials and move
 
 Usage:
   leakfix scan [path...]            scan files and directories (default .); "-" reads stdin
+  leakfix scan --history [repo]     scan every commit of a git repository (see docs/git.md)
+  leakfix scan --staged             scan the staged changes (the pre-commit hook)
+  leakfix scan --range BASE..HEAD   scan the lines a range of commits adds (pull requests)
+  leakfix hook install|uninstall    add/remove leakfix in .git/hooks/pre-commit (chains existing hooks)
   leakfix rules list                list the rules in use
   leakfix rules check [dir]         validate rule files and run their examples
   leakfix baseline create [path]    record current findings so later scans report only new ones
-  leakfix store serve|credentials   the local Secrets Manager-compatible store
+  leakfix store serve [--port N] [--host H] [--data DIR] [--region R] [--rotation-check SECONDS]
+                                    run the local Secrets Manager-compatible store
+  leakfix store credentials [--data DIR] [--json]
+                                    print the credentials the local store accepts
   leakfix help | --help | --version
 
 Scan options:
@@ -28,6 +35,17 @@ Scan options:
       --stdin-name PATH   path to report for "-" (stdin)
   -q, --quiet             print nothing when there are no findings; no notes or summary
       --threads N         worker threads (default: one per core)
+
+Git scan options:
+      --history           scan all commits reachable from any ref; one finding per secret and path
+      --staged            scan the index versions of staged files; report only added lines
+      --range BASE..HEAD  scan lines added by the commits in the range (all-zero BASE: new branch)
+      --since-commit SHA  shorthand for --range SHA..HEAD
+      --branch NAME       (history) walk only this branch or commit (repeatable)
+      --since DATE        (history) only commits after DATE
+      --until DATE        (history) only commits before DATE
+      --max-commits N     (history) at most N commits, newest first
+      --all-occurrences   (history, range) list every commit and path where a secret appears
 
 Rules options:
       --format json       (rules list) machine-readable list
@@ -52,6 +70,15 @@ const SCAN_OPTIONS: ParseArgsConfig['options'] = {
   'stdin-name': { type: 'string' },
   quiet: { type: 'boolean', short: 'q', default: false },
   threads: { type: 'string' },
+  history: { type: 'boolean', default: false },
+  staged: { type: 'boolean', default: false },
+  range: { type: 'string' },
+  'since-commit': { type: 'string' },
+  branch: { type: 'string', multiple: true },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  'max-commits': { type: 'string' },
+  'all-occurrences': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 };
 
@@ -70,6 +97,9 @@ function scanFlags(argv: string[]) {
     Record<'output' | 'config' | 'baseline' | 'max-file-size' | 'rules' | 'threads' | 'stdin-name', string | undefined> &
     Record<'show-secrets' | 'no-ignore' | 'quiet' | 'help', boolean> &
     Record<'include' | 'exclude', string[] | undefined>;
+  const git = v as Record<'history' | 'staged' | 'all-occurrences', boolean> &
+    Record<'range' | 'since-commit' | 'since' | 'until' | 'max-commits', string | undefined> &
+    Record<'branch', string[] | undefined>;
   return {
     help: values.help,
     flags: {
@@ -87,6 +117,15 @@ function scanFlags(argv: string[]) {
       quiet: values.quiet,
       threads: values.threads,
       stdinName: values['stdin-name'],
+      history: git.history,
+      staged: git.staged,
+      range: git.range,
+      sinceCommit: git['since-commit'],
+      branch: git.branch ?? [],
+      since: git.since,
+      until: git.until,
+      maxCommits: git['max-commits'],
+      allOccurrences: git['all-occurrences'],
     },
   };
 }
@@ -111,6 +150,10 @@ export async function main(argv: string[], io: IO): Promise<number> {
         io.stdout(HELP);
         return 0;
       }
+      if (flags.history || flags.staged || flags.range !== undefined || flags.sinceCommit !== undefined) {
+        const { gitScanCommand } = await import('./commands/git-scan.js');
+        return gitScanCommand(flags, io);
+      }
       const { scanCommand } = await import('./commands/scan.js');
       return scanCommand(flags, io);
     }
@@ -126,9 +169,22 @@ export async function main(argv: string[], io: IO): Promise<number> {
       const { baselineCreateCommand } = await import('./commands/scan.js');
       return baselineCreateCommand(flags, io);
     }
+    case 'hook': {
+      const { hookCommand } = await import('./commands/hook.js');
+      return hookCommand(rest, io);
+    }
     case 'store': {
-      const { storeCommand } = await import('./store/command.js');
-      return storeCommand(rest, { stdout: io.stdout, stderr: io.stderr, env: io.env });
+      const { storeCommand, stopServe } = await import('./store/command.js');
+      // `store serve` runs until a signal; closing lets in-flight writes finish their fsync.
+      const stop = () => void stopServe();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        return await storeCommand(rest, { stdout: io.stdout, stderr: io.stderr, env: io.env });
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
     }
     default:
       throw new UserError(`unknown command ${JSON.stringify(command)} (see leakfix --help)`);
