@@ -1,6 +1,6 @@
 // Reads one working-tree file for scanning, with the guards a scan needs: size limit,
 // binary sniff, unreadable files turned into notes instead of failures.
-import { openSync, readSync, fstatSync, closeSync } from 'node:fs';
+import { openSync, readSync, fstatSync, closeSync, constants } from 'node:fs';
 
 export type ReadResult =
   | { kind: 'ok'; bytes: Buffer }
@@ -15,7 +15,8 @@ export function looksBinary(bytes: Uint8Array): boolean {
 export function readForScan(abs: string, maxFileSize: number): ReadResult {
   let fd: number;
   try {
-    fd = openSync(abs, 'r');
+    // Non-blocking, so a FIFO where a tracked file used to be cannot hang the scan.
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') return { kind: 'skip', reason: 'directory (submodule?)' };
@@ -24,6 +25,7 @@ export function readForScan(abs: string, maxFileSize: number): ReadResult {
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) return { kind: 'skip', reason: 'directory (submodule?)' };
+    if (!st.isFile()) return { kind: 'skip', reason: 'not a regular file' };
     if (st.size > maxFileSize) return { kind: 'skip', reason: `larger than --max-file-size (${st.size} > ${maxFileSize} bytes)` };
     const bytes = Buffer.allocUnsafe(st.size);
     let off = 0;
