@@ -1,0 +1,259 @@
+// `leakfix scan --history | --staged | --range`: picks the git source, runs detection on what it
+// yields, applies the usual filter passes and prints through the usual reporters.
+import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import picomatch from 'picomatch';
+import { UserError } from '../errors.js';
+import { parseSize, type Config } from '../config/load.js';
+import { createEngine, compareFindings, detectChunk, type Engine } from '../detect/engine.js';
+import { filterPasses } from '../scan.js';
+import { pathAllowed, runPasses } from '../filter/index.js';
+import { readBaseline } from '../baseline.js';
+import { workerInit } from '../scan-files.js';
+import { emit, parseThreads, renderReport, resolveConfig, type ScanFlags } from './scan.js';
+import { assertUniqueIds, BUILTIN_RULES_DIR, compileRule, loadRules, ruleFiles } from '../rules/load.js';
+import { selectRules } from '../rules/select.js';
+import { writeFileAtomic } from '../fsutil.js';
+import { VERSION } from '../version.js';
+import { repoInfo, SHALLOW_NOTE } from '../sources/git.js';
+import { DEFAULT_MAX_FILE_SIZE, type ScanResult } from '../scan.js';
+import type { IO } from '../io.js';
+import type { Finding, Rule } from '../types.js';
+
+export interface GitScanFlags extends ScanFlags {
+  history: boolean;
+  staged: boolean;
+  range?: string;
+  sinceCommit?: string;
+  branch: string[];
+  since?: string;
+  until?: string;
+  maxCommits?: string;
+  allOccurrences: boolean;
+}
+
+function mode(flags: GitScanFlags): 'history' | 'staged' | 'range' {
+  const modes = [flags.history && '--history', flags.staged && '--staged', flags.range !== undefined && '--range', flags.sinceCommit !== undefined && '--since-commit'].filter(Boolean);
+  if (modes.length > 1) throw new UserError(`${modes.join(' and ')} cannot be combined: pick one`);
+  const historyOnly = [flags.branch.length && '--branch', flags.since && '--since', flags.until && '--until', flags.maxCommits && '--max-commits'].filter(Boolean);
+  if (!flags.history && historyOnly.length) throw new UserError(`${historyOnly.join(', ')} only apply to --history`);
+  if (flags.allOccurrences && flags.staged) throw new UserError('--all-occurrences applies to --history and --range');
+  if (flags.paths.filter((p) => p !== '.').length > 1 || flags.paths.includes('-')) throw new UserError('a git scan takes one repository path');
+  return flags.history ? 'history' : flags.staged ? 'staged' : 'range';
+}
+
+function pathFilter(config: Config, flags: GitScanFlags): (path: string) => boolean {
+  const allowed = pathAllowed(config.allow.paths);
+  const includes = [...config.include, ...flags.include];
+  const excludes = [...config.exclude, ...flags.exclude];
+  const included = includes.length ? picomatch(includes, { dot: true }) : undefined;
+  const excluded = excludes.length ? picomatch(excludes, { dot: true }) : undefined;
+  return (path) => allowed(path) || (included !== undefined && !included(path)) || (excluded !== undefined && excluded(path));
+}
+
+function parseMaxCommits(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--max-commits must be a whole number of at least 1, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export async function gitScanCommand(flags: GitScanFlags, io: IO): Promise<number> {
+  const started = performance.now();
+  const which = mode(flags);
+  const dir = resolve(io.cwd, flags.paths[0] ?? '.');
+  if (!existsSync(dir)) throw new UserError(`${flags.paths[0]}: no such directory`);
+  const repo = repoInfo(dir);
+  const config = resolveConfig({ config: flags.config, paths: [repo.dir] }, io);
+  const rules = selectedRules(config, flags.rules, io);
+  const engineOptions = { generic: config.generic, decode: config.decode };
+  const maxFileSize = flags.maxFileSize ? parseSize(flags.maxFileSize, '--max-file-size') : config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const skipPath = pathFilter(config, flags);
+  const baseline = flags.baseline ? readBaseline(resolve(io.cwd, flags.baseline)) : undefined;
+
+  let findings: Finding[];
+  let notes: string[];
+  let stats: ScanResult['stats'];
+  if (which === 'staged') {
+    const { readStaged } = await import('../sources/staged.js');
+    const staged = await readStaged(repo.dir, maxFileSize, skipPath);
+    const engine = createEngine(rules, engineOptions);
+    findings = staged.files.flatMap((f) => detectChunk(engine, { path: f.path, bytes: f.bytes, origin: { kind: 'staged' }, lines: f.lines }));
+    notes = staged.notes;
+    stats = { files: staged.files.length, bytes: staged.files.reduce((n, f) => n + f.bytes.length, 0), binarySkipped: staged.binarySkipped, durationMs: 0 };
+  } else if (which === 'range') {
+    const { scanRange } = await import('../sources/range.js');
+    const engine = createEngine(rules, engineOptions);
+    const r = await scanRange({
+      repo,
+      range: flags.range ?? `${flags.sinceCommit}..HEAD`,
+      maxFileSize,
+      allOccurrences: flags.allOccurrences,
+      skipPath,
+      rules,
+      scanBytes: (path, bytes) => detectChunk(engine, { path, bytes, origin: { kind: 'file' } }),
+    });
+    findings = r.findings;
+    notes = r.notes;
+    stats = { files: r.files, bytes: r.bytes, binarySkipped: r.binarySkipped, durationMs: 0 };
+  } else {
+    const { scanHistory } = await import('../sources/history.js');
+    const scanner = blobScanner(rules, engineOptions, parseThreads(flags.threads) ?? availableParallelism());
+    try {
+      const h = await scanHistory({
+        dir: repo.dir,
+        branches: flags.branch,
+        since: flags.since,
+        until: flags.until,
+        maxCommits: parseMaxCommits(flags.maxCommits),
+        maxFileSize,
+        allOccurrences: flags.allOccurrences,
+        skipPath,
+        rules,
+        scanBytes: scanner.scan,
+      });
+      findings = h.findings;
+      notes = h.notes;
+      stats = { files: h.blobs, bytes: h.bytes, binarySkipped: h.binarySkipped, durationMs: 0 };
+    } finally {
+      await scanner.close();
+    }
+  }
+  if (repo.shallow && which !== 'staged') notes.unshift(SHALLOW_NOTE);
+  findings = runPasses(findings, filterPasses({ config, baseline })).sort(compareFindings);
+  stats.durationMs = Math.round(performance.now() - started);
+  const result: ScanResult = { findings, notes, stats };
+  emit(flags, renderReport(flags.format, result, rules, flags, io), findings.length, io);
+  if (which === 'staged' && findings.length > 0 && !flags.quiet) io.stderr(blockedHint(findings));
+  return findings.length > 0 ? 1 : 0;
+}
+
+/**
+ * The rule set, as resolveRules in scan.ts builds it, but with the built-in rules read from a JSON
+ * cache of the parsed YAML (keyed by each rule file's size and mtime): parsing ~200 KB of YAML
+ * costs more than the whole pre-commit budget.
+ */
+function selectedRules(config: Config, only: string | undefined, io: IO): Rule[] {
+  let rules = selectRules(config, builtinRulesCached(io));
+  if (only) {
+    const match = picomatch(only.split(',').map((s) => s.trim()).filter(Boolean));
+    rules = rules.filter((r) => match(r.id));
+    if (rules.length === 0) throw new UserError(`--rules ${only}: no rule matches`);
+  }
+  return rules;
+}
+
+function builtinRulesCached(io: IO): Rule[] {
+  const base = io.env.XDG_CACHE_HOME || (io.env.HOME ? join(io.env.HOME, '.cache') : undefined);
+  if (!base) return loadRules();
+  let file: string;
+  try {
+    const stamp = ruleFiles(BUILTIN_RULES_DIR)
+      .map((f) => {
+        const st = statSync(f);
+        return `${f}\0${st.size}\0${st.mtimeMs}`;
+      })
+      .join('\n');
+    file = join(base, 'leakfix', `rules-${VERSION}-${createHash('sha256').update(stamp).digest('hex').slice(0, 16)}.json`);
+    const cached = JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof workerInit>['rules'];
+    const rules = cached.map((r) => compileRule(r.spec, r.source));
+    assertUniqueIds(rules);
+    return rules;
+  } catch {
+    const rules = loadRules();
+    try {
+      mkdirSync(join(base, 'leakfix'), { recursive: true });
+      writeFileAtomic(file!, JSON.stringify(workerInit(rules, {}).rules));
+    } catch {
+      /* a read-only home: no cache, same result */
+    }
+    return rules;
+  }
+}
+
+/** What a blocked commit tells the committer: where, what, and the two ways out. */
+function blockedHint(findings: Finding[]): string {
+  const lines = findings.map((f) => `  ${f.path}:${f.line}  ${f.ruleId}  ${f.redacted}`);
+  return [
+    `leakfix: commit blocked: ${findings.length} secret(s) in the staged changes:`,
+    ...lines,
+    'Ways out:',
+    '  - move the secret out of the code: leakfix fix --staged (stores it and rewrites the line to read it at run time)',
+    '  - a false positive? add a `leakfix:allow` comment on that line, then stage and commit again',
+    '',
+  ].join('\n');
+}
+
+interface BlobScanner {
+  scan: (path: string, bytes: Buffer) => Promise<Finding[]>;
+  close: () => Promise<void>;
+}
+
+const CHUNK_WORKER = fileURLToPath(new URL('../chunk-worker.js', import.meta.url));
+
+/**
+ * History blobs scanned on worker threads (one per core past the first, which parses git's
+ * output), batched so messages stay few; in-thread when only one core or no compiled worker.
+ */
+function blobScanner(rules: Rule[], engineOptions: { generic: boolean; decode: boolean }, threads: number): BlobScanner {
+  const workers = threads > 1 && existsSync(CHUNK_WORKER) ? threads : 0;
+  if (workers === 0) {
+    let engine: Engine | undefined;
+    return {
+      scan: async (path, bytes) => detectChunk((engine ??= createEngine(rules, engineOptions)), { path, bytes, origin: { kind: 'file' } }),
+      close: async () => undefined,
+    };
+  }
+  const init = workerInit(rules, engineOptions);
+  const pool = Array.from({ length: workers }, () => ({ worker: new Worker(CHUNK_WORKER, { workerData: init }), pending: 0 }));
+  const waiting = new Map<number, { resolve: (f: Finding[]) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let batch: { id: number; path: string; bytes: Uint8Array }[] = [];
+  let batchBytes = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (!batch.length) return;
+    const target = pool.reduce((a, b) => (b.pending < a.pending ? b : a));
+    target.pending += batch.length;
+    target.worker.postMessage(batch);
+    batch = [];
+    batchBytes = 0;
+  };
+  for (const slot of pool) {
+    slot.worker.on('message', (answers: { id: number; findings: Finding[] }[]) => {
+      slot.pending -= answers.length;
+      for (const a of answers) {
+        waiting.get(a.id)?.resolve(a.findings);
+        waiting.delete(a.id);
+      }
+    });
+    slot.worker.on('error', (err) => {
+      for (const w of waiting.values()) w.reject(err);
+      waiting.clear();
+    });
+  }
+  return {
+    scan(path, bytes) {
+      const id = nextId++;
+      return new Promise<Finding[]>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        batch.push({ id, path, bytes });
+        batchBytes += bytes.length;
+        if (batchBytes >= 256 * 1024 || batch.length >= 128) flush();
+        else if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
+    },
+    async close() {
+      await Promise.all(pool.map((p) => p.worker.terminate()));
+    },
+  };
+}
