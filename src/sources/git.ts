@@ -46,9 +46,11 @@ export interface RepoInfo {
 
 /** One git call answers every question a git scan asks before it starts. */
 export function repoInfo(dir: string): RepoInfo {
-  const r = gitSync(dir, ['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-toplevel']);
+  const r = gitSync(dir, ['rev-parse', '--is-bare-repository', '--is-shallow-repository']);
   if (r.code !== 0) throw new UserError(`${dir}: not a git repository (${firstLine(r.stderr)})`);
-  const [bare, shallow, top] = r.stdout.toString('utf8').split('\n');
+  const [bare, shallow] = r.stdout.toString('utf8').split('\n');
+  // --show-toplevel fails in a bare repository (and inside .git): then git runs where it was asked.
+  const top = bare === 'true' ? '' : gitSync(dir, ['rev-parse', '--show-toplevel']).stdout.toString('utf8').trim();
   const head = gitSync(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
   return {
     dir: bare === 'true' || !top ? dir : top,

@@ -1,7 +1,8 @@
-// Full-history source: one `git log --raw` pass in topological order says which commit introduced
+// Full-history source: one `git log --raw` pass, oldest first, says which commit introduced
 // which blob at which path; each unique blob is then read once from a long-lived
 // `git cat-file --batch` and scanned once. Findings are attributed to the earliest commit that
-// introduced the secret at its path; later commits (edits, reverts, cherry-picks, merges, moves)
+// introduced the secret at its path (parents before children; unrelated lines of history by
+// commit date, so a later cherry-pick never takes the credit); later commits (edits, reverts, cherry-picks, merges, moves)
 // become occurrences of the same finding. Memory holds the per-blob verdicts and the findings,
 // never the history itself: the log is consumed as a stream with a bounded window.
 import { spawn } from 'node:child_process';
@@ -57,7 +58,7 @@ const FORMAT = '--format=%x01%H%x00%P%x00%an%x00%ae%x00%aI%x00%s';
 /** Streams commits oldest-first (parents before children) with their raw changes. */
 async function* commitStream(options: HistoryOptions): AsyncGenerator<CommitRecord> {
   const revs = options.branches.length ? options.branches : ['--all'];
-  const args = ['-c', 'core.quotePath=false', 'log', ...revs, '--topo-order', '--reverse', '--raw', '--no-renames', '--no-abbrev', '-m', '-z', '--no-color', '--no-ext-diff', FORMAT];
+  const args = ['-c', 'core.quotePath=false', 'log', ...revs, '--date-order', '--reverse', '--raw', '--no-renames', '--no-abbrev', '-m', '-z', '--no-color', '--no-ext-diff', FORMAT];
   if (options.since) args.push(`--since=${options.since}`);
   if (options.until) args.push(`--until=${options.until}`);
   if (options.maxCommits !== undefined) args.push(`--max-count=${options.maxCommits}`);
@@ -171,7 +172,7 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
     return (mode === '100644' || mode === '100755') && !options.skipPath(path);
   };
 
-  /** Called in topological order once a commit's blobs are scanned: attribution happens here. */
+  /** Called in walk order (oldest first) once a commit's blobs are scanned: attribution happens here. */
   function attribute(commit: CommitRecord, added: { entry: RawEntry; findings: Finding[] }[]) {
     // Secrets this commit removed from a path: one reappearing elsewhere in it is a move.
     const removed = new Map<string, string>();

@@ -79,7 +79,7 @@ export async function scanRange(options: RangeOptions): Promise<RangeResult> {
   const { repo, rules } = options;
   const { revs, notes } = resolveRange(repo, options.range);
   const result: RangeResult = { findings: [], notes, commits: 0, files: 0, bytes: 0, binarySkipped: 0 };
-  const args = ['-c', 'core.quotePath=false', 'log', '--stdin', '--topo-order', '--reverse', '--no-renames', '--no-abbrev', '--cc', '-U0', '--raw', '--no-color', '--no-ext-diff', '--no-textconv', FORMAT, '--'];
+  const args = ['-c', 'core.quotePath=false', 'log', '--stdin', '--date-order', '--reverse', '--no-renames', '--no-abbrev', '--cc', '-U0', '--raw', '--no-color', '--no-ext-diff', '--no-textconv', FORMAT, '--'];
   const child = spawn('git', args, { cwd: repo.dir, stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = waitFor(child, 'git log failed');
   exited.catch(() => undefined);

@@ -1,0 +1,199 @@
+// `leakfix scan --history` on real repositories: attribution to the introducing commit, one
+// finding per secret and path across edits, merges, reverts, cherry-picks and renames; refs and
+// HEAD survival; odd paths, binary and huge blobs, bare/shallow/empty repositories.
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { cleanup, ENV, makeRepo, SCRATCH } from './repo.js';
+import { fakeGithubToken } from '../helpers/tokens.js';
+
+afterAll(cleanup);
+
+const T1 = fakeGithubToken(101);
+const T2 = fakeGithubToken(102);
+const T3 = fakeGithubToken(103);
+const LEN = T1.length; // 40
+
+describe('scan --history', () => {
+  it('finds a secret that was added and later removed, attributed to the commit that added it', () => {
+    const r = makeRepo('removed');
+    r.write('app.py', 'import os\n');
+    r.commit('initial', { all: true });
+    r.write('app.py', `import os\ntoken = "${T1}"\n`);
+    const added = r.commit('add token', { all: true, author: 'Ann Author' });
+    r.write('app.py', 'import os\ntoken = os.environ["TOKEN"]\n');
+    r.commit('remove token', { all: true });
+    const { code, findings } = r.json('--history');
+    expect(code).toBe(1);
+    expect(findings).toHaveLength(1);
+    const f = findings[0];
+    expect({ path: f.path, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, ruleId: f.ruleId }).toEqual({
+      path: 'app.py',
+      line: 2,
+      column: 10,
+      endLine: 2,
+      endColumn: 10 + LEN,
+      ruleId: 'github.pat-classic',
+    });
+    expect(f.commit).toEqual({ sha: added, author: 'Ann Author', email: 'ann.author@example.com', date: expect.stringMatching(/^2024-01-01T00:00:01/), subject: 'add token' });
+    expect(f.source).toBe('commit');
+    expect(f.stillPresent).toBe(false);
+    expect(f.refs).toEqual([]);
+    expect(f.secret).not.toContain(T1.slice(4, 30)); // redacted by default
+  });
+
+  it('finds secrets on unmerged branches and says which refs still carry them', () => {
+    const r = makeRepo('branches');
+    r.write('README.md', '# app\n');
+    r.commit('initial', { all: true });
+    r.git('checkout', '-q', '-b', 'feature/x');
+    r.write('deploy/config.env', `NAME=app\nGITHUB_TOKEN=${T2}\n`);
+    const onBranch = r.commit('feature config', { all: true });
+    r.git('tag', 'v-feature');
+    r.git('checkout', '-q', 'main');
+    const { findings } = r.json('--history');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ path: 'deploy/config.env', line: 2, column: 14, endColumn: 14 + LEN, stillPresent: false, refs: ['feature/x', 'v-feature'] });
+    expect(findings[0].commit!.sha).toBe(onBranch);
+    // --branch narrows the walk: main alone never saw it.
+    expect(r.json('--history', '--branch', 'main').findings).toEqual([]);
+    expect(r.json('--history', '--branch', 'feature/x').findings).toHaveLength(1);
+  });
+
+  it('finds secrets in deleted files and keeps one finding across a rename (the move is an occurrence)', () => {
+    const r = makeRepo('rename');
+    r.write('old/settings.yaml', `name: x\ngithub_token: ${T1}\n`);
+    r.write('gone.txt', `token ${T3}\n`);
+    const first = r.commit('add settings', { all: true });
+    r.git('rm', '-q', 'gone.txt');
+    r.commit('delete gone');
+    mkdirSync(join(r.dir, 'new'));
+    r.git('mv', 'old/settings.yaml', 'new/settings.yaml');
+    const moved = r.commit('move settings');
+    const { findings } = r.json('--history', '--all-occurrences');
+    expect(findings.map((f) => [f.path, f.line, f.column, f.endColumn, f.stillPresent])).toEqual([
+      ['gone.txt', 1, 7, 7 + LEN, false],
+      ['old/settings.yaml', 2, 15, 15 + LEN, true], // still present, at its new path
+    ]);
+    const settings = findings[1];
+    expect(settings.commit!.sha).toBe(first);
+    expect(settings.refs).toEqual(['main']);
+    expect(settings.occurrences).toEqual([
+      { commit: first, path: 'old/settings.yaml' },
+      { commit: moved, path: 'new/settings.yaml' },
+    ]);
+  });
+
+  it('reports one finding through merges, reverts and cherry-picks', () => {
+    const r = makeRepo('merges');
+    r.write('src/a.js', 'export const a = 1;\n');
+    r.commit('initial', { all: true });
+    r.git('checkout', '-q', '-b', 'topic');
+    r.write('src/client.js', `const auth = "${T2}";\nexport default auth;\n`);
+    const introduced = r.commit('client with token', { all: true });
+    r.git('checkout', '-q', 'main');
+    r.write('src/a.js', 'export const a = 2;\n');
+    r.commit('main moves on', { all: true });
+    r.git('merge', '-q', '--no-ff', '-m', 'merge topic', 'topic');
+    r.write('src/client.js', 'const auth = process.env.AUTH;\nexport default auth;\n');
+    const removal = r.commit('remove token', { all: true });
+    r.git('revert', '--no-edit', removal);
+    const revert = r.git('rev-parse', 'HEAD').trim();
+    // Cherry-pick the original commit onto a branch that never had it.
+    r.git('checkout', '-q', '-b', 'release', 'main~3');
+    r.git('cherry-pick', introduced);
+    const picked = r.git('rev-parse', 'HEAD').trim();
+    r.git('checkout', '-q', 'main');
+    const { findings } = r.json('--history', '--all-occurrences');
+    expect(findings).toHaveLength(1);
+    const f = findings[0];
+    expect([f.path, f.line, f.column, f.endColumn]).toEqual(['src/client.js', 1, 15, 15 + LEN]);
+    expect(f.commit!.sha).toBe(introduced);
+    expect(f.stillPresent).toBe(true); // the revert brought it back
+    expect(f.refs).toEqual(['main', 'release', 'topic']);
+    expect(f.occurrences!.map((o) => o.commit).sort()).toEqual([introduced, picked, revert].sort());
+    // Without --all-occurrences: the same single finding, no occurrence list.
+    const plain = r.json('--history').findings;
+    expect(plain).toHaveLength(1);
+    expect(plain[0].occurrences).toBeNull();
+  });
+
+  it('handles paths with spaces, quotes and newlines, non-UTF-8 text, binary and huge blobs', () => {
+    const r = makeRepo('paths');
+    const odd = 'dir with space/we"ird\'s\nname.txt';
+    r.write(odd, `x\nkey ${T1}\n`);
+    r.write('latin1.txt', Buffer.concat([Buffer.from('caf\xe9 = 1\n', 'latin1'), Buffer.from(`t\xe9 ${T2}\n`, 'latin1')]));
+    r.write('image.bin', Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(T3)]));
+    r.write('huge.txt', `${'a'.repeat(3000)}\n${T3}\n`);
+    r.commit('odd files', { all: true });
+    const { findings, notes, stats } = r.json('--history', '--max-file-size', '2KB');
+    expect(findings.map((f) => [f.path, f.line, f.column, f.endColumn])).toEqual([
+      [odd, 2, 5, 5 + LEN],
+      ['latin1.txt', 2, 4, 4 + LEN],
+    ]);
+    expect(notes.some((n) => n.startsWith('skipped huge.txt') && n.includes('larger than --max-file-size'))).toBe(true);
+    expect(stats.binarySkipped).toBe(1);
+    expect(stats.files).toBe(2);
+  });
+
+  it('works on an empty repository, a bare clone and a shallow clone (with a note)', () => {
+    const empty = makeRepo('empty');
+    const e = empty.json('--history');
+    expect(e.code).toBe(0);
+    expect(e.findings).toEqual([]);
+    expect(e.notes).toContain('the repository has no commits yet');
+
+    const r = makeRepo('origin');
+    r.write('a.txt', 'one\n');
+    r.commit('one', { all: true });
+    r.write('a.txt', `one\ntoken=${T1}\n`);
+    const second = r.commit('two', { all: true });
+    r.write('b.txt', 'three\n');
+    r.commit('three', { all: true });
+
+    const bare = join(SCRATCH, `bare-${Date.now()}.git`);
+    execFileSync('git', ['clone', '-q', '--bare', r.dir, bare], { env: ENV });
+    const b = makeRepo('unused', { init: false });
+    const inBare = b.json('--history', bare);
+    expect(inBare.findings.map((f) => [f.path, f.line, f.column, f.commit!.sha, f.stillPresent])).toEqual([['a.txt', 2, 7, second, true]]);
+
+    const shallow = join(SCRATCH, `shallow-${Date.now()}`);
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${r.dir}`, shallow], { env: ENV });
+    const s = b.json('--history', shallow);
+    expect(s.notes[0]).toMatch(/shallow clone: history before the shallow boundary is missing/);
+    // The boundary commit looks as if it added everything: the secret is attributed to it.
+    expect(s.findings.map((f) => [f.path, f.line, f.commit!.subject])).toEqual([['a.txt', 2, 'three']]);
+  });
+
+  it('writes SARIF with the commit and still-present flag, and text grouped by secret', () => {
+    const r = makeRepo('sarif');
+    r.write('a.env', `TOKEN=${T1}\n`);
+    const sha = r.commit('add', { all: true });
+    r.write('b.env', `OTHER=${T1}\n`);
+    r.commit('copy', { all: true });
+    const sarif = JSON.parse(r.scan('--history', '-f', 'sarif').stdout);
+    const results = sarif.runs[0].results;
+    expect(results).toHaveLength(2);
+    expect(results[0].partialFingerprints.commitSha).toBe(sha);
+    expect(results[0].properties).toMatchObject({ commit: sha, author: 'Dev One', email: 'dev1@example.com', stillPresent: true, subject: 'add' });
+    expect(results[0].locations[0].physicalLocation.region).toMatchObject({ startLine: 1, startColumn: 7, endLine: 1, endColumn: 7 + LEN });
+  });
+
+  it('respects --max-commits, --since and --until', () => {
+    const r = makeRepo('window');
+    r.write('a.txt', `t ${T1}\n`);
+    r.commit('old', { all: true, date: '2020-01-01T00:00:00Z' });
+    r.write('b.txt', `t ${T2}\n`);
+    r.commit('new', { all: true, date: '2023-06-01T00:00:00Z' });
+    expect(r.json('--history', '--max-commits', '1').findings.map((f) => f.path)).toEqual(['b.txt']);
+    expect(r.json('--history', '--since', '2022-01-01').findings.map((f) => f.path)).toEqual(['b.txt']);
+    expect(r.json('--history', '--until', '2022-01-01').findings.map((f) => f.path)).toEqual(['a.txt']);
+    const bad = r.scan('--history', '--max-commits', 'zero');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--max-commits must be a whole number');
+    const branch = r.scan('--history', '--branch', 'nope');
+    expect(branch.code).toBe(2);
+    expect(branch.stderr).toContain('--branch nope: no such branch or commit');
+  });
+});
