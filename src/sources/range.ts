@@ -46,7 +46,7 @@ export function resolveRange(repo: RepoInfo, range: string): { revs: string[]; n
     // A new branch: its commits are the ones no other ref has.
     const others = gitSync(repo.dir, ['for-each-ref', '--format=%(objectname)', '--no-contains', head]).stdout.toString('utf8').split('\n').filter(Boolean);
     notes.push(`base is the all-zero SHA (a new branch): scanning the ${others.length ? 'commits no other ref contains' : 'whole history of HEAD'}`);
-    return { revs: [head, ...(others.length ? ['--not', ...new Set(others)] : [])], notes };
+    return { revs: [head, ...[...new Set(others)].map((o) => `^${o}`)], notes };
   }
   const baseSha = verify(base);
   if (!baseSha) {
@@ -63,7 +63,7 @@ export function resolveRange(repo: RepoInfo, range: string): { revs: string[]; n
     );
   }
   if (repo.shallow) notes.push('this is a shallow clone: if the base is beyond the shallow boundary, fetch more history');
-  return { revs: [head, '--not', baseSha], notes };
+  return { revs: [head, `^${baseSha}`], notes };
 }
 
 interface PendingFile {
