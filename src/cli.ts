@@ -15,6 +15,9 @@ Usage:
   leakfix rules list                list the rules in use
   leakfix rules check [dir]         validate rule files and run their examples
   leakfix baseline create [path]    record current findings so later scans report only new ones
+  leakfix fix [path]                move found secrets into Secrets Manager, rewrite code to read them
+  leakfix fix --undo                restore the files the last fix changed (see docs/fix.md)
+  leakfix run [--store S] -- CMD    run CMD with the secrets .leakfix/secrets.json names in its env
   leakfix store serve [--port N] [--host H] [--data DIR] [--region R] [--rotation-check SECONDS]
                                     run the local Secrets Manager-compatible store
   leakfix store credentials [--data DIR] [--json]
@@ -52,6 +55,20 @@ Rules options:
 
 Baseline options:
   -o, --output FILE       baseline file to write (default .leakfix-baseline.json)
+
+Fix options:
+      --dry-run           print the plan and a redacted diff; change nothing
+      --store local|aws   the embedded local store (default without AWS configuration) or AWS
+      --region R          AWS region (local store: its region label)
+      --kms-key-id K      KMS key for new secrets
+      --prefix P          secret names are P/<repo>/<NAME> (default leakfix)
+      --tag k=v           extra tag on every secret (repeatable)
+      --replica-region R  replicate new secrets to R (repeatable; AWS only)
+      --style env|sdk     read values via process.env (default) or an awaited SDK helper
+      --update-existing   write a new version when a secret exists with another value
+      --allow-dirty       also rewrite files with uncommitted changes
+      --staged            fix only staged files and stage the result
+      --undo              restore the files of the last fix (secrets stay stored)
 
 Exit codes: 0 no findings, 1 findings, 2 error.
 `;
@@ -184,6 +201,35 @@ export async function main(argv: string[], io: IO): Promise<number> {
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
+      }
+    }
+    case 'fix': {
+      const { parseFixArgs, fixCommand } = await import('./commands/fix.js');
+      const { help, flags } = parseFixArgs(rest);
+      if (help) {
+        io.stdout(HELP);
+        return 0;
+      }
+      // Tests kill the process at a named step to prove a half-done fix is recoverable.
+      const crashAt = process.env.LEAKFIX_TEST_CRASH_AFTER;
+      return fixCommand(flags, io, { afterStep: (step) => void (step === crashAt && process.kill(process.pid, 'SIGKILL')) });
+    }
+    case 'run': {
+      const { runCommand } = await import('./commands/run.js');
+      // The child gets the signals we get; if it dies of one, so do we (as a shell would report).
+      let child: import('node:child_process').ChildProcess | undefined;
+      const relay = (sig: NodeJS.Signals) => void child?.kill(sig);
+      const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+      for (const sig of signals) process.on(sig, relay);
+      try {
+        const result = await runCommand(rest, io, (c) => (child = c));
+        if (result.signal === undefined) return result.code;
+        for (const sig of signals) process.off(sig, relay);
+        process.kill(process.pid, result.signal);
+        const { signalExitCode } = await import('./commands/run.js');
+        return signalExitCode(result.signal); // a signal we cannot die of (e.g. ignored)
+      } finally {
+        for (const sig of signals) process.off(sig, relay);
       }
     }
     default:
