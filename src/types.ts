@@ -55,6 +55,8 @@ export interface RuleSpec {
   entropy?: number;
   validator?: string;
   decode?: 'base64';
+  /** A shape many providers share (URL password, PEM block, JWT); provider rules on the same span win. */
+  structural?: boolean;
   paths?: string[];
   allow?: { values?: string[]; regexes?: string[] };
   references?: string[];

@@ -8,11 +8,14 @@ import { detectGeneric, GENERIC_KEYWORDS, GENERIC_RULES } from './generic.js';
 import { decodeSpans, encodedRange, encodedSpans, type EncodedSpan } from './decode.js';
 import { byteOffset, lineIndex, lineText, position } from './location.js';
 import { fingerprint, redact } from './redact.js';
-import type { Chunk, Confidence, DetectorKind, Finding, Rule, Severity } from '../types.js';
+import { AST_RULES, detectAst, isAstPath, sinkKeywords } from './ast/index.js';
+import type { Chunk, Confidence, DetectorKind, Finding, FlowStep, Rule, Severity } from '../types.js';
 
 export interface EngineOptions {
   generic?: boolean;
   decode?: boolean;
+  /** JS/TS taint checks (src/detect/ast); default true. */
+  ast?: boolean;
 }
 
 export interface Engine {
@@ -24,6 +27,9 @@ export interface Engine {
   genericTracked: Uint8Array;
   generic: boolean;
   decode: boolean;
+  /** 1 for keyword ids (credential words and sink names) that make a JS/TS file worth parsing. */
+  astTracked: Uint8Array;
+  ast: boolean;
 }
 
 export function createEngine(rules: Rule[], options: EngineOptions = {}): Engine {
@@ -41,20 +47,29 @@ export function createEngine(rules: Rule[], options: EngineOptions = {}): Engine
   rules.forEach((rule, r) => rule.keywords.forEach((k) => rulesByKeyword[idOf(k)].push(r)));
   const generic = options.generic ?? true;
   const genericIds = generic ? GENERIC_KEYWORDS.map(idOf) : [];
+  const ast = options.ast ?? true;
+  // A sink name already containing a known keyword (twilio, …) needs no keyword of its own.
+  const astIds = ast ? [...GENERIC_KEYWORDS.map(idOf), ...sinkKeywords().map((k) => [...ids.keys()].find((known) => k.includes(known)) ?? k).map(idOf)] : [];
   const keywords = [...ids.keys()];
   const genericTracked = new Uint8Array(keywords.length);
   for (const id of genericIds) genericTracked[id] = 1;
-  return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, genericTracked, generic, decode: options.decode ?? true };
+  const astTracked = new Uint8Array(keywords.length);
+  for (const id of astIds) astTracked[id] = 1;
+  return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, genericTracked, generic, decode: options.decode ?? true, astTracked, ast };
 }
 
 interface RawHit {
   ruleId: string;
   ruleIndex: number; // -1 for generic
+  /** From a rule for a shape many providers share (URL password, PEM block): a provider rule on the same span wins. */
+  structural?: boolean;
   detector: DetectorKind;
   start: number;
   end: number;
   secret: string;
   encoding?: 'base64' | 'percent';
+  flow?: FlowStep[];
+  confidence?: Confidence;
 }
 
 function patternHits(rule: Rule, ruleIndex: number, text: string): RawHit[] {
@@ -66,7 +81,8 @@ function patternHits(rule: Rule, ruleIndex: number, text: string): RawHit[] {
     const span = m.indices?.groups?.secret;
     if (!span) continue;
     const secret = text.slice(span[0], span[1]);
-    if (acceptSecret(rule, secret)) hits.push({ ruleId: rule.id, ruleIndex, detector: 'pattern', start: span[0], end: span[1], secret });
+    if (!acceptSecret(rule, secret)) continue;
+    hits.push({ ruleId: rule.id, ruleIndex, detector: 'pattern', start: span[0], end: span[1], secret, structural: rule.structural === true });
   }
   return hits;
 }
@@ -94,14 +110,18 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
   const seen = engine.prefilter.scan(bytes, engine.generic ? engine.genericTracked : undefined, positions);
   const candidate = new Uint8Array(engine.rules.length);
   let any = positions.length > 0;
+  let astSeen = false;
   for (let k = 0; k < seen.length; k++) {
     if (seen[k] === 0) continue;
+    if (engine.astTracked[k] === 1) astSeen = true;
     for (const r of engine.rulesByKeyword[k]) {
       candidate[r] = 1;
       any = true;
     }
   }
   const hits: RawHit[] = [];
+  const parse = astSeen && engine.ast && depth === 0 && isAstPath(path);
+  any ||= parse;
   const decoding = engine.decode && depth === 0 && !/\.map$/.test(path);
   const spans = decoding ? encodedSpans(bytes) : [];
   // Most files stop here: text is decoded only when a keyword or an encoded run was seen.
@@ -118,6 +138,11 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
       const offsets = ascii ? positions : byteToCharOffsets(bytes, positions);
       for (const g of detectGeneric(text, offsets, path)) {
         hits.push({ ruleId: g.ruleId, ruleIndex: -1, detector: 'generic', start: g.start, end: g.end, secret: g.secret });
+      }
+    }
+    if (parse) {
+      for (const a of detectAst(text, path)) {
+        hits.push({ ruleId: a.ruleId, ruleIndex: -1, detector: 'ast', start: a.start, end: a.end, secret: a.secret, flow: a.flow, confidence: a.confidence });
       }
     }
   }
@@ -158,10 +183,10 @@ function byteToCharOffsets(bytes: Uint8Array, positions: number[]): number[] {
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
-/** Overlapping hits: a provider pattern beats a generic guess; the earlier rule wins a tie. */
+/** Overlapping hits: a provider pattern beats an AST flow beats a generic guess; the earlier rule wins a tie. */
 function dedupeHits(hits: RawHit[]): RawHit[] {
-  const rank = (h: RawHit) => (h.detector === 'pattern' ? 0 : 2) + (h.encoding ? 1 : 0);
-  const sorted = [...hits].sort((a, b) => a.start - b.start || rank(a) - rank(b) || a.ruleIndex - b.ruleIndex);
+  const rank = (h: RawHit) => (h.detector === 'pattern' ? 0 : h.detector === 'ast' ? 1 : 2) + (h.encoding ? 1 : 0);
+  const sorted = [...hits].sort((a, b) => a.start - b.start || rank(a) - rank(b) || Number(a.structural ?? false) - Number(b.structural ?? false) || a.ruleIndex - b.ruleIndex);
   const kept: RawHit[] = [];
   for (const h of sorted) {
     const clash = kept.find((k) => h.start < k.end && k.start < h.end && (k.detector !== h.detector || (k.start === h.start && k.end === h.end) || h.encoding !== undefined || k.encoding !== undefined));
@@ -205,8 +230,8 @@ export function detectChunk(engine: Engine, chunk: Chunk): Finding[] {
     if (INLINE_ALLOW.test(first) || INLINE_ALLOW_NEXT.test(previous)) continue;
     const end = position(index, h.end);
     const rule = h.ruleIndex >= 0 ? engine.rules[h.ruleIndex] : undefined;
-    const info = rule ?? GENERIC_RULES[h.ruleId];
-    const confidence: Confidence = rule?.confidence ?? (h.detector === 'generic' ? 'medium' : 'high');
+    const info = rule ?? GENERIC_RULES[h.ruleId] ?? AST_RULES[h.ruleId];
+    const confidence: Confidence = rule?.confidence ?? h.confidence ?? (h.detector === 'generic' ? 'medium' : 'high');
     findings.push({
       ruleId: h.ruleId,
       ruleName: info.name,
@@ -228,6 +253,7 @@ export function detectChunk(engine: Engine, chunk: Chunk): Finding[] {
       lineText: redactedLine(first, start.column, end.line === start.line ? end.column : first.length + 1, redact(h.secret)),
       remediation: info.remediation,
       ...(h.encoding ? { encoding: h.encoding } : {}),
+      ...(h.flow ? { flow: h.flow } : {}),
     });
   }
   return findings;

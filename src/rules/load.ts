@@ -68,6 +68,7 @@ export function compileRule(spec: RuleSpec, source: string): Rule {
   if (spec.entropy !== undefined && (typeof spec.entropy !== 'number' || spec.entropy < 0 || spec.entropy > 8)) fail('`entropy` must be a number between 0 and 8');
   if (spec.validator !== undefined && !(spec.validator in validators)) fail(`unknown validator "${spec.validator}" (known: ${Object.keys(validators).join(', ')})`);
   if (spec.decode !== undefined && spec.decode !== 'base64') fail('`decode` may only be base64');
+  if (spec.structural !== undefined && typeof spec.structural !== 'boolean') fail('`structural` must be true or false');
   let pathMatch: Rule['pathMatch'];
   if (spec.paths !== undefined) {
     if (!Array.isArray(spec.paths) || spec.paths.some((p) => typeof p !== 'string')) fail('`paths` must be a list of globs');
