@@ -178,6 +178,10 @@ describe('scan --history', () => {
     expect(results[0].partialFingerprints.commitSha).toBe(sha);
     expect(results[0].properties).toMatchObject({ commit: sha, author: 'Dev One', email: 'dev1@example.com', stillPresent: true, subject: 'add' });
     expect(results[0].locations[0].physicalLocation.region).toMatchObject({ startLine: 1, startColumn: 7, endLine: 1, endColumn: 7 + LEN });
+    const text = r.scan('--history').stdout;
+    const redacted = `${T1.slice(0, 4)}…${T1.slice(-4)}`;
+    expect(text.startsWith(`${redacted}  critical GitHub personal access token (classic) [github.pat-classic]\n  still present at HEAD; on main\n  a.env:1:7\n    introduced in ${sha.slice(0, 12)} by Dev One <dev1@example.com> on 2024-01-01: add\n  b.env:1:7\n`)).toBe(true);
+    expect(text.split(redacted).length - 1).toBe(1); // one group for the one secret
   });
 
   it('respects --max-commits, --since and --until', () => {
