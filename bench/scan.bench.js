@@ -16,6 +16,13 @@ const mbps = (bytes, ms) => `${(bytes / MB / (ms / 1000)).toFixed(1)} MB/s`;
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
 
+/** Which leakfix is measured: the commit, and whether src/ or rules/ differ from it. */
+function revision(root) {
+  const git = (...a) => spawnSync('git', ['-C', root, ...a], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const dirty = git('status', '--porcelain', '--', 'src', 'rules');
+  return `${git('rev-parse', '--short', 'HEAD') || 'unknown commit'}${dirty ? ' + uncommitted changes in src/ or rules/' : ''}`;
+}
+
 function walk(dir, out = []) {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const abs = join(dir, e.name);
@@ -37,14 +44,18 @@ function check(result, what, okCodes = [0]) {
   return result;
 }
 
-/** Peak RSS of a child in MB: GNU time when present, otherwise VmHWM polled from /proc. */
+/**
+ * Wall time, peak RSS (MB) and CPU seconds (user + sys) of a child: GNU time when present,
+ * otherwise VmHWM polled from /proc (CPU time then unavailable). CPU time matters on a shared
+ * machine, where wall time also counts waiting for a core.
+ */
 async function runMeasured(cmd, args, opts, tmp) {
   if (existsSync('/usr/bin/time')) {
     const timeFile = join(tmp, 'time.txt');
     rmSync(timeFile, { force: true });
-    const { ms, value } = timed(() => spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, cmd, ...args], { ...opts, encoding: 'utf8' }));
-    const kb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
-    return { ms, result: value, peakMB: Number.isFinite(kb) ? (kb * 1024) / MB : undefined };
+    const { ms, value } = timed(() => spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, cmd, ...args], { ...opts, encoding: 'utf8' }));
+    const [kb, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    return { ms, result: value, peakMB: Number.isFinite(kb) ? (kb * 1024) / MB : undefined, cpuMs: Number.isFinite(user + sys) ? (user + sys) * 1000 : undefined };
   }
   // Fallback: poll /proc/<pid>/status (VmHWM is the high-water mark, so a late sample is enough).
   const started = performance.now();
@@ -116,6 +127,7 @@ export async function run(ctx) {
   const corpus = ensureCorpus(corpusDir, { quick: ctx.quick, log });
   const bytes = corpus.bytes;
   log(`machine: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews every figure below)`);
+  log(`leakfix: ${revision(root)}`);
   log(`corpus: ${corpus.root}`);
   log(`  ${corpus.files} files, ${(bytes / MB).toFixed(1)} MB, ${corpus.planted.length} planted secrets${corpus.cached ? ' (cached)' : ''}`);
 
@@ -158,6 +170,11 @@ export async function run(ctx) {
   const peaks = samples.map((s) => s.peakMB).filter((p) => p !== undefined);
   const peakMB = peaks.length ? Math.max(...peaks) : undefined;
   log(`leakfix scan (default threads):           ${secs(leakMs)}  ${mbps(bytes, leakMs)}${runs > 1 ? `  (median of ${runs}: ${samples.map((s) => secs(s.ms)).join(', ')})` : ''}`);
+  const cpus = samples.map((s) => s.cpuMs).filter((c) => c !== undefined);
+  if (cpus.length) {
+    const cpuMs = median(cpus);
+    log(`leakfix CPU time (user+sys):              ${secs(cpuMs)}  ${mbps(bytes, cpuMs)} per core-second`);
+  }
   log(`leakfix peak RSS:                         ${peakMB === undefined ? 'unavailable' : `${peakMB.toFixed(1)} MB`}`);
 
   // Findings and recall of the planted secrets. Paths in the report are prefixed with the scan root.
