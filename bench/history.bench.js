@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 const HISTORY_TARGET_FLOOR_RATIO = 2;
 const STAGED_TARGET_MS = 300;
-const GEN_VERSION = 'v2';
+const GEN_VERSION = 'v3';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
@@ -139,7 +139,7 @@ function buildHistoryRepo(dir, commits) {
     let snapshot = null; // main's files at the fork
     let featureChanged = new Set();
     const lastFeature = Math.floor((commits - 1) / 250);
-    while (n < commits) {
+    while (n <= commits) {
       time += 600;
       const feature = Math.floor(n / 250);
       // Feature branches: fork at n % 250 == 100, 20 commits there, merged back (except the last).

@@ -306,6 +306,29 @@ export function listRefs(dir: string): { name: string; commit: string }[] {
   return refs;
 }
 
+/**
+ * Blob shas at `commit:path` for many (commit, path) pairs from one `git cat-file --batch-check`
+ * (paths holding a newline cannot go through its line protocol: those use ls-tree).
+ */
+export function blobsAtMany(dir: string, queries: { commit: string; path: string }[]): Map<string, string> {
+  const found = new Map<string, string>();
+  const key = (commit: string, path: string) => `${commit}:${path}`;
+  const simple = queries.filter((q) => !q.path.includes('\n'));
+  if (simple.length) {
+    const r = gitSync(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], simple.map((q) => key(q.commit, q.path)).join('\n') + '\n');
+    const lines = r.stdout.toString('utf8').split('\n');
+    simple.forEach((q, i) => {
+      const [sha, type] = (lines[i] ?? '').split(' ');
+      if (type === 'blob') found.set(key(q.commit, q.path), sha);
+    });
+  }
+  const odd = queries.filter((q) => q.path.includes('\n'));
+  for (const commit of new Set(odd.map((q) => q.commit))) {
+    for (const [path, sha] of blobsAt(dir, commit, odd.filter((q) => q.commit === commit).map((q) => q.path))) found.set(key(commit, path), sha);
+  }
+  return found;
+}
+
 /** Blob shas at the given paths in one commit (`ls-tree` takes paths as arguments: any bytes work). */
 export function blobsAt(dir: string, commit: string, paths: string[]): Map<string, string> {
   const found = new Map<string, string>();

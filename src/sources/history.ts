@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { extname } from 'node:path';
 import { fingerprint } from '../detect/redact.js';
 import { looksBinary } from './read.js';
-import { blobReader, blobsAt, gitSync, listRefs, nulSplitter, waitFor, ZERO_SHA } from './git.js';
+import { blobReader, blobsAtMany, gitSync, listRefs, nulSplitter, waitFor, ZERO_SHA } from './git.js';
 import { UserError } from '../errors.js';
 import type { CommitInfo, Finding, Rule } from '../types.js';
 
@@ -110,7 +110,7 @@ async function* commitStream(options: HistoryOptions): AsyncGenerator<CommitReco
 }
 
 /** Blobs whose findings can differ only by the path's extension and path-scoped rules. */
-function pathSignature(rules: Rule[], path: string): string {
+function computeSignature(rules: Rule[], path: string): string {
   let sig = extname(path).toLowerCase();
   if (/\.map$/i.test(path)) sig += 'm';
   for (let i = 0; i < rules.length; i++) if (rules[i].pathMatch) sig += rules[i].pathMatch!(path) ? '1' : '0';
@@ -140,6 +140,12 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
   const seenPairs = new Set<string>();
   const submodules = new Set<string>();
   const records = new Map<string, FindingRecord>();
+  const signatures = new Map<string, string>();
+  const pathSignature = (_rules: Rule[], path: string) => {
+    let sig = signatures.get(path);
+    if (sig === undefined) signatures.set(path, (sig = computeSignature(rules, path)));
+    return sig;
+  };
 
   function findingsOf(blob: string, path: string): Finding[] | Promise<Finding[]> {
     const key = `${blob}:${pathSignature(rules, path)}`;
@@ -176,7 +182,7 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
   function attribute(commit: CommitRecord, added: { entry: RawEntry; findings: Finding[] }[]) {
     // Secrets this commit removed from a path: one reappearing elsewhere in it is a move.
     const removed = new Map<string, string>();
-    for (const { entry } of commit.entries.map((entry) => ({ entry }))) {
+    for (const entry of commit.entries) {
       if (entry.status !== 'D' && entry.status !== 'M') continue;
       if (ZERO_SHA.test(entry.oldBlob) || !scannable(entry.oldMode, entry.path)) continue;
       const old = scanned.get(`${entry.oldBlob}:${pathSignature(rules, entry.path)}`);
@@ -257,15 +263,11 @@ function markSurvivors(dir: string, recs: FindingRecord[]): void {
   const head = gitSync(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
   const headCommit = head.code === 0 ? head.stdout.toString('utf8').trim() : undefined;
   const refs = listRefs(dir);
-  const treeCache = new Map<string, Map<string, string>>();
-  const treeOf = (commit: string) => {
-    let t = treeCache.get(commit);
-    if (!t) treeCache.set(commit, (t = blobsAt(dir, commit, paths)));
-    return t;
-  };
+  const commits = [...new Set([...(headCommit ? [headCommit] : []), ...refs.map((r) => r.commit)])];
+  // One batch question for every (ref tip, path): which blob is there now?
+  const at = blobsAtMany(dir, commits.flatMap((commit) => paths.map((path) => ({ commit, path }))));
   const carries = (rec: FindingRecord, commit: string) => {
-    const tree = treeOf(commit);
-    for (const [path, blobs] of rec.blobs) if (blobs.has(tree.get(path) ?? '')) return true;
+    for (const [path, blobs] of rec.blobs) if (blobs.has(at.get(`${commit}:${path}`) ?? '')) return true;
     return false;
   };
   for (const rec of recs) {
