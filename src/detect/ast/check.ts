@@ -1,6 +1,6 @@
 // Runs every sink's examples and negative examples through the AST stage, like `rules check`
 // does for pattern rules: an example must yield its secret span and flow, a negative nothing.
-import { detectAst } from './detect.js';
+import { detectAst, worthParsing } from './detect.js';
 import { loadSinks, type Sink } from './sinks.js';
 
 export interface SinkCheckFailure {
@@ -18,7 +18,9 @@ export function checkSinks(sinks: Sink[] = loadSinks()): { examples: number; neg
     if (!sink.negative_examples?.length) fail('has no negative_examples');
     for (const [i, ex] of (sink.examples ?? []).entries()) {
       examples++;
-      const hits = detectAst(ex.code, ex.path ?? 'example.ts');
+      // The analysis itself, without the cheap gate; call sinks must also pass the gate.
+      const hits = detectAst(ex.code, ex.path ?? 'example.ts', { gate: false });
+      if (sink.kind === 'call' && !worthParsing(ex.code, sinks)) fail(`examples[${i}] would not be parsed in a scan: add a keyword`);
       const hit = hits.find((h) => h.sinkId === sink.id && h.secret === ex.secret);
       const flow = hit?.flow.map((s) => s.name);
       if (!hit) fail(`examples[${i}] expected ${JSON.stringify(ex.secret)}, got ${JSON.stringify(hits.map((h) => [h.sinkId, h.secret]))}`);
@@ -28,7 +30,7 @@ export function checkSinks(sinks: Sink[] = loadSinks()): { examples: number; neg
     for (const [i, ex] of (sink.negative_examples ?? []).entries()) {
       negatives++;
       if (!ex.why?.trim()) fail(`negative_examples[${i}] needs a one-line why`);
-      const hits = detectAst(ex.code, ex.path ?? 'example.ts');
+      const hits = detectAst(ex.code, ex.path ?? 'example.ts', { gate: false });
       if (hits.length) fail(`negative_examples[${i}] (${ex.why}) was reported: ${JSON.stringify(hits.map((h) => [h.sinkId, h.secret]))}`);
     }
   }

@@ -2,7 +2,7 @@
 // known API arguments) and the facts flows need (reassignments, local call sites), then evaluate
 // each sink back to the literals that reach it.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { looksLikeSecret } from '../generic.js';
+import { credentialKind, looksLikeSecret } from '../generic.js';
 import { isPlaceholder, isReference } from '../placeholder.js';
 import { lineIndex, position, type LineIndex } from '../location.js';
 import { isAstPath, parseBlock, scriptBlocks, type ScriptBlock } from './parse.js';
@@ -47,9 +47,60 @@ interface Candidate {
   call?: TSESTree.CallExpression | TSESTree.NewExpression;
 }
 
+// Cheap lexical evidence that a literal may reach a sink the pattern and generic detectors cannot
+// judge; parsing costs ~50x a regex pass, so files without it are never parsed.
+const CREDENTIAL_WORD = /pass|pwd|secret|token|key|auth|bearer|credential|connection|url|uri/gi;
+const IDENT_CHAR = /[\w$]/;
+// After a credential name: an assignment whose value is a name (not env/request data), an array
+// (join), Buffer.from, or a concatenation starting with a literal. A plain literal value is left
+// to the generic detector; `pass: '…'` (nodemailer) is the one short name it does not know.
+const INDIRECT_VALUE = /["'`]?\]?[ \t]*(?::|=(?![=>]))[ \t]*(?:(?!(?:process|import|req|request|res|ctx|this|props|event|e|env|window|document|await|new|typeof|function|async|true|false|null|undefined|require)\b)(?<root>[A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*)*[ \t]*(?:[,;)}\r\n]|$)|\[|Buffer\.from\(|["'`][^"'`\r\n]*["'`][ \t]*\+)/y;
+
+export function worthParsing(text: string, sinks: Sink[] = loadSinks()): boolean {
+  if (sinkWords(sinks).test(text)) return true;
+  CREDENTIAL_WORD.lastIndex = 0;
+  for (let m = CREDENTIAL_WORD.exec(text); m; m = CREDENTIAL_WORD.exec(text)) {
+    let start = m.index;
+    let end = m.index + m[0].length;
+    while (start > 0 && IDENT_CHAR.test(text[start - 1])) start--;
+    while (end < text.length && IDENT_CHAR.test(text[end])) end++;
+    CREDENTIAL_WORD.lastIndex = end;
+    const name = text.slice(start, end);
+    if (!nameSink(name, sinks) && !/^pass$/i.test(name)) continue;
+    INDIRECT_VALUE.lastIndex = end;
+    const v = INDIRECT_VALUE.exec(text);
+    if (!v) {
+      // A literal under a name the generic detector does not know (pass, Authorization, connectionString …).
+      if (!credentialKind(name) && /^["'`]?\]?[ \t]*(?::|=)[ \t]*["'`]/.test(text.slice(end, end + 12))) return true;
+      continue;
+    }
+    const root = v.groups?.root;
+    // A name is worth following only when the file binds it to a literal, array or object somewhere
+    // (or takes it as a parameter of a function the file calls).
+    if (!root || boundToLiteral(text, root)) return true;
+  }
+  return false;
+}
+
+function boundToLiteral(text: string, name: string): boolean {
+  const n = name.replace(/\$/g, '\\$');
+  return new RegExp(`(?<![\\w$.])${n}[ \\t]*(?::|=(?![=>]))[ \\t]*["'\`[{]|(?<![\\w$.])${n}[ \\t]*=[ \\t]*(?:Buffer\\.from|\\[)|[(,][ \\t]*${n}[ \\t]*[,)=]`).test(text);
+}
+
+const sinkWordRegexes = new WeakMap<Sink[], RegExp>();
+function sinkWords(sinks: Sink[]): RegExp {
+  let re = sinkWordRegexes.get(sinks);
+  if (!re) {
+    const words = sinks.flatMap((s) => (s.kind === 'call' ? s.keywords ?? [] : []));
+    re = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+    sinkWordRegexes.set(sinks, re);
+  }
+  return re;
+}
+
 /** AST hits of one JS/TS text (or the `<script>` blocks of a .vue/.svelte file). Never throws. */
-export function detectAst(text: string, path: string): AstHit[] {
-  if (!isAstPath(path) || text.length > MAX_BYTES || MINIFIED.test(text)) {
+export function detectAst(text: string, path: string, options: { gate?: boolean } = {}): AstHit[] {
+  if (!isAstPath(path) || text.length > MAX_BYTES || MINIFIED.test(text) || (options.gate !== false && !worthParsing(text, loadSinks()))) {
     astStats.skipped++;
     return [];
   }
