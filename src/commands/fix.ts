@@ -115,7 +115,8 @@ function scanFlags(paths: string[]): ScanFlags {
 
 async function findingsOf(t: Target, paths: string[], io: IO): Promise<Finding[]> {
   const { result } = await runScan(scanFlags(paths), { ...io, cwd: t.root });
-  return result.findings.filter((f) => f.origin.kind === 'file');
+  // fix's own outputs name secrets but hold none.
+  return result.findings.filter((f) => f.origin.kind === 'file' && f.path !== MAPPING_PATH && !/(?:^|\/)leakfix-secrets\.(?:ts|mjs)$/.test(f.path));
 }
 
 function storeKind(flags: FixFlags, io: IO): StoreKind {
@@ -192,8 +193,13 @@ export async function fixCommand(flags: FixFlags, io: IO, hooks: FixHooks = {}):
   const exposure = new Map<string, string[]>();
   for (const s of plan.secrets) for (const m of s.members) if (m.credential && t.gitDir && !exposure.has(m.value)) exposure.set(m.value, commitsWith(t.root, m.value));
 
+  const mappingPlan = (storeRegion: string): FilePlan => {
+    const mapping: Mapping = { version: 1, store: kind, region: storeRegion, ...(usesSdk || oldMapping?.sdk ? { sdk: true } : {}), env: { ...(oldMapping?.env ?? {}), ...plan.mapping } };
+    return { path: MAPPING_PATH, before: existsSync(mappingFile) ? readFileSync(mappingFile, 'utf8') : null, after: mappingText(mapping), rewritten: false };
+  };
   if (flags.dryRun) {
-    io.stdout(renderPlan(plan, flags, exposure, kind));
+    const shownRegion = region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? '';
+    io.stdout(renderPlan({ ...plan, files: [...plan.files, mappingPlan(shownRegion)] }, flags, exposure, kind));
     return 0;
   }
 
@@ -212,9 +218,7 @@ export async function fixCommand(flags: FixFlags, io: IO, hooks: FixHooks = {}):
         `${conflicts.map((c) => c.secret.name + (c.conflict?.length ? ` (keys ${c.conflict.join(', ')})` : '')).join(', ')} already exist(s) in ${conn.where} with a different value; nothing was changed (use --update-existing to write a new version)`,
       );
     }
-    const mapping: Mapping = { version: 1, store: kind, region: conn.region, ...(usesSdk || oldMapping?.sdk ? { sdk: true } : {}), env: { ...(oldMapping?.env ?? {}), ...plan.mapping } };
-    const mappingBefore = existsSync(mappingFile) ? readFileSync(mappingFile, 'utf8') : null;
-    const files: FilePlan[] = [...plan.files, { path: MAPPING_PATH, before: mappingBefore, after: mappingText(mapping), rewritten: false }];
+    const files: FilePlan[] = [...plan.files, mappingPlan(conn.region)];
 
     // The journal is on disk before anything changes.
     const journal: Journal = {

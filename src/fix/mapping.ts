@@ -14,7 +14,7 @@ export interface Mapping {
   region: string;
   /** The code calls the generated SDK helper, so `leakfix run` also points the SDK at the store. */
   sdk?: boolean;
-  env: Record<string, { secret: string; key?: string }>;
+  env: Record<string, { secretId: string; key?: string }>;
 }
 
 export function readMapping(file: string): Mapping | undefined {

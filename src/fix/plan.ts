@@ -68,7 +68,7 @@ export interface Plan {
   rewrites: RewriteSite[];
   manual: ManualSite[];
   /** env var → where its value lives. */
-  mapping: Record<string, { secret: string; key?: string }>;
+  mapping: Record<string, { secretId: string; key?: string }>;
   /** The credential values moved out of each rewritten file (verification looks for them). */
   moved: Map<string, Set<string>>;
 }
@@ -78,7 +78,7 @@ export interface PlanOptions {
   repo: string;
   style: Style;
   /** Mapping entries from an earlier fix: their names stay taken. */
-  existing: Record<string, { secret: string; key?: string }>;
+  existing: Record<string, { secretId: string; key?: string }>;
 }
 
 interface GroupDraft {
@@ -223,6 +223,10 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
     manual('leakfix rewrites JS/TS, Python and .env files only');
   }
 
+  // Source order: JSON keys, env names and the report follow the file top to bottom.
+  const at = (s: SiteDraft) => s.js?.literal[0] ?? s.envLine?.[0] ?? (s.py && 'literal' in s.py ? s.py.literal[0] : undefined) ?? s.finding?.range[0] ?? 0;
+  sites.sort((a, b) => Number(isDotenvPath(b.path)) - Number(isDotenvPath(a.path)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || at(a) - at(b));
+
   // A config object with a single value to move is not worth a JSON secret.
   for (const g of groups.values()) {
     if (!g.id.startsWith('obj:')) continue;
@@ -234,7 +238,7 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
   }
 
   // Names: secrets and env vars, first come first served; an earlier fix's names stay taken.
-  const takenSecrets = new Set(Object.values(options.existing).map((e) => e.secret));
+  const takenSecrets = new Set(Object.values(options.existing).map((e) => e.secretId));
   const takenEnv = new Map<string, string>(); // env → value
   const envOfValue = new Map<string, string>();
   const secretOfGroup = new Map<string, PlannedSecret>();
@@ -262,8 +266,8 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
     const known = s.kind !== 'env' && s.credential ? envOfValue.get(s.value) : undefined;
     if (known) {
       const m = mapping[known];
-      resolved.push({ ...s, env: known, secret: m.secret, memberKey: m.key });
-      for (const sec of secretOfGroup.values()) if (sec.name === m.secret && s.credential) sec.foundIn.push(`${s.path}:${s.line}`);
+      resolved.push({ ...s, env: known, secret: m.secretId, memberKey: m.key });
+      for (const sec of secretOfGroup.values()) if (sec.name === m.secretId && s.credential) sec.foundIn.push(`${s.path}:${s.line}`);
       continue;
     }
     let planned = secretOfGroup.get(g.id);
@@ -285,7 +289,7 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
     const key = g.json ? s.key : undefined;
     if (!planned.members.some((m) => m.env === env)) planned.members.push({ env, key, value: s.value, credential: s.credential, ruleIds: [s.ruleId] });
     if (s.credential) planned.foundIn.push(`${s.path}:${s.line}`);
-    mapping[env] = key === undefined ? { secret: planned.name } : { secret: planned.name, key };
+    mapping[env] = key === undefined ? { secretId: planned.name } : { secretId: planned.name, key };
     if (s.credential && !envOfValue.has(s.value)) envOfValue.set(s.value, env);
     resolved.push({ ...s, env, secret: planned.name, memberKey: key });
   }

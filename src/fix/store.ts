@@ -198,25 +198,25 @@ export async function writeSecrets(conn: StoreConnection, checked: CheckedSecret
 }
 
 /** env name → value, for the secrets a mapping names. */
-export async function fetchMapped(conn: StoreConnection, mapping: Record<string, { secret: string; key?: string }>): Promise<Record<string, string>> {
+export async function fetchMapped(conn: StoreConnection, mapping: Record<string, { secretId: string; key?: string }>): Promise<Record<string, string>> {
   const values = new Map<string, string>();
   const out: Record<string, string> = {};
   for (const [env, where] of Object.entries(mapping)) {
-    let value = values.get(where.secret);
+    let value = values.get(where.secretId);
     if (value === undefined) {
       try {
-        const r = await conn.client.send(new GetSecretValueCommand({ SecretId: where.secret }));
+        const r = await conn.client.send(new GetSecretValueCommand({ SecretId: where.secretId }));
         value = r.SecretString ?? '';
       } catch (e) {
-        if ((e as Error).name === 'ResourceNotFoundException') throw new UserError(`secret ${where.secret} (for ${env}) is not in ${conn.where}`);
+        if ((e as Error).name === 'ResourceNotFoundException') throw new UserError(`secret ${where.secretId} (for ${env}) is not in ${conn.where}`);
         throw storeError(e, conn.where);
       }
-      values.set(where.secret, value);
+      values.set(where.secretId, value);
     }
     if (where.key === undefined) out[env] = value;
     else {
       const v = parseObject(value)?.[where.key];
-      if (typeof v !== 'string') throw new UserError(`secret ${where.secret} has no key ${where.key} (for ${env})`);
+      if (typeof v !== 'string') throw new UserError(`secret ${where.secretId} has no key ${where.key} (for ${env})`);
       out[env] = v;
     }
   }

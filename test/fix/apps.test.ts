@@ -53,11 +53,11 @@ describe('fixture apps', () => {
     ]);
     expect(lines(app, 'src/app.js')[3]).toBe('const SESSION_SECRET = process.env.SESSION_SECRET;');
     expect(JSON.parse(readFileSync(join(app.dir, '.leakfix/secrets.json'), 'utf8')).env).toEqual({
-      POOL_CONFIG_DATABASE: { secret: 'leakfix/express-pg/POOL_CONFIG', key: 'database' },
-      POOL_CONFIG_HOST: { secret: 'leakfix/express-pg/POOL_CONFIG', key: 'host' },
-      POOL_CONFIG_PASSWORD: { secret: 'leakfix/express-pg/POOL_CONFIG', key: 'password' },
-      POOL_CONFIG_USER: { secret: 'leakfix/express-pg/POOL_CONFIG', key: 'user' },
-      SESSION_SECRET: { secret: 'leakfix/express-pg/SESSION_SECRET' },
+      POOL_CONFIG_DATABASE: { secretId: 'leakfix/express-pg/POOL_CONFIG', key: 'database' },
+      POOL_CONFIG_HOST: { secretId: 'leakfix/express-pg/POOL_CONFIG', key: 'host' },
+      POOL_CONFIG_PASSWORD: { secretId: 'leakfix/express-pg/POOL_CONFIG', key: 'password' },
+      POOL_CONFIG_USER: { secretId: 'leakfix/express-pg/POOL_CONFIG', key: 'user' },
+      SESSION_SECRET: { secretId: 'leakfix/express-pg/SESSION_SECRET' },
     });
 
     // Without its secrets the app no longer works; through `leakfix run` it works exactly as before.

@@ -1,0 +1,222 @@
+// The safety properties: --dry-run changes nothing, re-running creates no new versions,
+// --update-existing moves the labels, --undo restores bytes, a store that is down touches no
+// file, a fix killed half-way is recovered by --undo or a re-run, dirty files are refused.
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { GetSecretValueCommand, ListSecretVersionIdsCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { cli, git, makeApp, treeHash, withStore, type App } from './helpers.js';
+import { requestToken } from '../../src/fix/names.js';
+
+const POOL = 'leakfix/express-pg/POOL_CONFIG';
+const SESSION = 'leakfix/express-pg/SESSION_SECRET';
+
+async function versions(client: SecretsManagerClient, name: string): Promise<Record<string, string[]>> {
+  const r = await client.send(new ListSecretVersionIdsCommand({ SecretId: name }));
+  return Object.fromEntries((r.Versions ?? []).map((v) => [v.VersionId!, [...(v.VersionStages ?? [])].sort()]));
+}
+
+function poolValue(app: App, password = app.values.PG_PASSWORD): string {
+  return JSON.stringify({ host: 'orders-db.internal', user: 'orders_app', password, database: 'orders' });
+}
+
+const journal = (app: App) => join(app.dir, '.git', 'leakfix', 'fix-journal.json');
+
+describe('leakfix fix safety', () => {
+  it('--dry-run prints names, rewrites and a redacted diff, and changes nothing', () => {
+    const app = makeApp('express-pg');
+    const hash = treeHash(app.dir);
+    const r = cli(app, ['fix', '--dry-run', '--store', 'local']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(treeHash(app.dir)).toBe(hash);
+    expect(git(app.dir, 'status', '--porcelain')).toBe('');
+    expect(existsSync(app.storeDir)).toBe(false);
+    expect(existsSync(journal(app))).toBe(false);
+    expect(r.stdout).toContain(`${POOL} (JSON)\n  key host ← POOL_CONFIG_HOST = orders-db.internal\n  key user ← POOL_CONFIG_USER = orders_app\n  key password ← POOL_CONFIG_PASSWORD = Fk-`);
+    expect(r.stdout).toContain('  found in src/db.js:6\n');
+    expect(r.stdout).toContain('Rewrites:\n  src/app.js:4 → SESSION_SECRET\n  src/db.js:3 → POOL_CONFIG_HOST\n  src/db.js:5 → POOL_CONFIG_USER\n  src/db.js:6 → POOL_CONFIG_PASSWORD\n  src/db.js:7 → POOL_CONFIG_DATABASE\n');
+    const pw = app.values.PG_PASSWORD;
+    const redacted = `${pw.slice(0, 4)}…${pw.slice(-4)}`;
+    expect(r.stdout).toContain(
+      [
+        '--- a/src/db.js',
+        '+++ b/src/db.js',
+        '@@ -1,10 +1,10 @@',
+        " // The pg Pool configuration; `createPool(Pool)` is what `new (require('pg').Pool)(config)` does.",
+        ' const poolConfig = {',
+        "-  host: 'orders-db.internal',",
+        '+  host: process.env.POOL_CONFIG_HOST,',
+        '   port: 5432,',
+        "-  user: 'orders_app',",
+        `-  password: '${redacted}',`,
+        "-  database: 'orders',",
+        '+  user: process.env.POOL_CONFIG_USER,',
+        '+  password: process.env.POOL_CONFIG_PASSWORD,',
+        '+  database: process.env.POOL_CONFIG_DATABASE,',
+        '   max: 10,',
+        ' };',
+        ' ',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stdout).toContain('--- /dev/null\n+++ b/.leakfix/secrets.json\n@@ -0,0 +1,26 @@\n+{\n+  "version": 1,\n+  "store": "local",\n+  "region": "us-east-1",\n');
+    expect(r.stdout).not.toContain(pw);
+    expect(r.stdout).not.toContain(app.values.SESSION_SECRET);
+  });
+
+  it('is idempotent: fix, undo, fix again → the same versions (token from name + value)', async () => {
+    const app = makeApp('express-pg');
+    const initial = treeHash(app.dir);
+    const first = cli(app, ['fix', '--store', 'local']);
+    expect(first.code, first.stderr).toBe(0);
+    const fixed = treeHash(app.dir);
+    const v1 = await withStore(app, async (c) => ({ pool: await versions(c, POOL), session: await versions(c, SESSION) }));
+    expect(v1.pool).toEqual({ [requestToken(POOL, poolValue(app))]: ['AWSCURRENT'] });
+    expect(v1.session).toEqual({ [requestToken(SESSION, app.values.SESSION_SECRET)]: ['AWSCURRENT'] });
+
+    const undo = cli(app, ['fix', '--undo']);
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(undo.stdout).toContain('restored 3 file(s): src/app.js, src/db.js, .leakfix/secrets.json');
+    expect(treeHash(app.dir)).toBe(initial);
+
+    const second = cli(app, ['fix', '--store', 'local']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain(`${POOL}: already stored (version ${requestToken(POOL, poolValue(app))})`);
+    expect(treeHash(app.dir)).toBe(fixed);
+    const v2 = await withStore(app, async (c) => ({ pool: await versions(c, POOL), session: await versions(c, SESSION) }));
+    expect(v2).toEqual(v1);
+
+    // On the fixed tree there is nothing left to move.
+    const third = cli(app, ['fix', '--store', 'local']);
+    expect(third.code).toBe(0);
+    expect(third.stdout).toBe('leakfix fix: no secrets found, nothing to do\n');
+  });
+
+  it('stops on a different existing value; --update-existing writes AWSCURRENT and keeps AWSPREVIOUS', async () => {
+    const app = makeApp('express-pg');
+    expect(cli(app, ['fix', '--store', 'local']).code).toBe(0);
+    expect(cli(app, ['fix', '--undo']).code).toBe(0);
+    const db = join(app.dir, 'src/db.js');
+    const newPassword = 'Fk-Rotated-Zq81Lw!';
+    writeFileSync(db, readFileSync(db, 'utf8').replace(app.values.PG_PASSWORD, newPassword));
+    git(app.dir, 'commit', '-qam', 'new password');
+    const hash = treeHash(app.dir);
+
+    const refused = cli(app, ['fix', '--store', 'local']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`leakfix: error: ${POOL} (keys password) already exist(s) in the local leakfix store (${app.storeDir}) with a different value; nothing was changed (use --update-existing to write a new version)`);
+    expect(treeHash(app.dir)).toBe(hash);
+
+    const updated = cli(app, ['fix', '--store', 'local', '--update-existing']);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(updated.stdout).toContain(`${POOL}: new version (version ${requestToken(POOL, poolValue(app, newPassword))})`);
+    await withStore(app, async (c) => {
+      expect(await versions(c, POOL)).toEqual({
+        [requestToken(POOL, poolValue(app))]: ['AWSPREVIOUS'],
+        [requestToken(POOL, poolValue(app, newPassword))]: ['AWSCURRENT'],
+      });
+      const current = await c.send(new GetSecretValueCommand({ SecretId: POOL }));
+      expect(JSON.parse(current.SecretString!).password).toBe(newPassword);
+      const previous = await c.send(new GetSecretValueCommand({ SecretId: POOL, VersionStage: 'AWSPREVIOUS' }));
+      expect(JSON.parse(previous.SecretString!).password).toBe(app.values.PG_PASSWORD);
+    });
+  });
+
+  it('--undo restores exact bytes, refuses files edited since, and has nothing to do twice', () => {
+    const app = makeApp('express-pg');
+    const initial = treeHash(app.dir);
+    expect(cli(app, ['fix', '--store', 'local']).code).toBe(0);
+    const app_js = join(app.dir, 'src/app.js');
+    const fixedText = readFileSync(app_js, 'utf8');
+    writeFileSync(app_js, fixedText + '// edited\n');
+    const refused = cli(app, ['fix', '--undo']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('leakfix: error: changed since the fix, not restoring anything: src/app.js\n');
+    writeFileSync(app_js, fixedText);
+    const undo = cli(app, ['fix', '--undo']);
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(treeHash(app.dir)).toBe(initial);
+    expect(git(app.dir, 'status', '--porcelain')).toBe('');
+    const again = cli(app, ['fix', '--undo']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe('leakfix: error: nothing to undo: the last fix was already undone\n');
+  });
+
+  it('a store that is down: clear error, exit 2, no file touched, no journal', async () => {
+    const app = makeApp('express-pg');
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const hash = treeHash(app.dir);
+    const r = cli(app, ['fix', '--store', 'aws'], {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}`,
+      AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake-secret-for-a-store-that-is-down',
+      AWS_REGION: 'us-east-1',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`leakfix: error: cannot reach Secrets Manager at http://127.0.0.1:${port}: ECONNREFUSED\n`);
+    expect(treeHash(app.dir)).toBe(hash);
+    expect(existsSync(journal(app))).toBe(false);
+  });
+
+  it('killed after the first file is written: --undo restores the old tree', () => {
+    const app = makeApp('express-pg');
+    const initial = treeHash(app.dir);
+    const crashed = cli(app, ['fix', '--store', 'local'], { LEAKFIX_TEST_CRASH_AFTER: 'write:1' });
+    expect(crashed.code).toBe(-1); // no exit status: killed
+    expect(treeHash(app.dir)).not.toBe(initial);
+    expect(JSON.parse(readFileSync(journal(app), 'utf8')).state).toBe('writing');
+    const undo = cli(app, ['fix', '--undo']);
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(undo.stdout).toContain('restored 1 file(s): src/app.js');
+    expect(treeHash(app.dir)).toBe(initial);
+  });
+
+  it('killed after the store step or mid-write: a re-run recovers and ends where a clean fix ends', async () => {
+    const reference = makeApp('express-pg');
+    expect(cli(reference, ['fix', '--store', 'local']).code).toBe(0);
+    for (const step of ['journal', 'store', 'write:2']) {
+      const app = makeApp('express-pg');
+      const crashed = cli(app, ['fix', '--store', 'local'], { LEAKFIX_TEST_CRASH_AFTER: step });
+      expect(crashed.code, step).toBe(-1);
+      const rerun = cli(app, ['fix', '--store', 'local']);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(rerun.stderr).toContain(`leakfix: recovered an interrupted fix: restored ${step === 'write:2' ? 2 : 0} file(s)\n`);
+      expect(treeHash(app.dir), step).toBe(treeHash(reference.dir));
+      const v = await withStore(app, (c) => versions(c, POOL));
+      expect(v).toEqual({ [requestToken(POOL, poolValue(app))]: ['AWSCURRENT'] });
+    }
+  });
+
+  it('refuses files with uncommitted changes unless --allow-dirty', () => {
+    const app = makeApp('express-pg');
+    const db = join(app.dir, 'src/db.js');
+    writeFileSync(db, readFileSync(db, 'utf8') + '// local change\n');
+    const hash = treeHash(app.dir);
+    const r = cli(app, ['fix', '--store', 'local']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('leakfix: error: uncommitted changes in src/db.js: commit or stash them first (or use --allow-dirty)\n');
+    expect(treeHash(app.dir)).toBe(hash);
+    const ok = cli(app, ['fix', '--store', 'local', '--allow-dirty']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readFileSync(db, 'utf8')).toContain('  password: process.env.POOL_CONFIG_PASSWORD,\n');
+    expect(readFileSync(db, 'utf8').endsWith('// local change\n')).toBe(true);
+  });
+
+  it('leakfix run passes the exit code and the signal through', () => {
+    const app = makeApp('express-pg');
+    expect(cli(app, ['fix', '--store', 'local']).code).toBe(0);
+    const code = cli(app, ['run', '--', process.execPath, '-e', 'process.exit(process.env.SESSION_SECRET ? 7 : 3)']);
+    expect(code.code, code.stderr).toBe(7);
+    const sig = cli(app, ['run', '--', process.execPath, '-e', "process.kill(process.pid, 'SIGTERM')"]);
+    expect(sig.code).toBe(-1); // spawnSync reports status null: leakfix died of the same signal
+    const missing = cli(app, ['run']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no command to run');
+  });
+});
