@@ -1,7 +1,7 @@
 // .leakfix.yaml: find, parse and validate. Every error names the file, the key and the cause.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { parseYaml } from '../rules/yaml-cache.js';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { UserError } from '../errors.js';
 import type { RuleSpec } from '../types.js';
 
@@ -69,7 +69,7 @@ export function loadConfig(file: string | undefined): Config {
   }
   let data: unknown;
   try {
-    data = parse(text);
+    data = parseYaml(text);
   } catch (err) {
     throw new UserError(`${file}: cannot parse YAML: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -2,9 +2,9 @@
 // the cause in one line, so a broken custom rule is fixed without reading a stack trace.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
+import { parseYaml, readYamlCached } from './yaml-cache.js';
 import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
-import { parse } from 'yaml';
 import { UserError } from '../errors.js';
 import { validators } from '../detect/validators.js';
 import type { Rule, RuleSpec } from '../types.js';
@@ -31,7 +31,7 @@ export function ruleFiles(dir: string): string[] {
 export function readRuleFile(file: string): RuleSpec[] {
   let data: unknown;
   try {
-    data = parse(readFileSync(file, 'utf8'));
+    data = parseYaml(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new UserError(`${file}: cannot parse YAML: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -98,9 +98,13 @@ export function loadRules(dirOrFile: string = BUILTIN_RULES_DIR): Rule[] {
     throw new UserError(`rules path not found: ${dirOrFile}`);
   }
   const files = isDir ? ruleFiles(dirOrFile) : [dirOrFile];
-  const rules = files.flatMap(loadRuleFile);
+  const rules = files.flatMap((file) => readRuleFileCached(file).map((spec) => compileRule(spec, file)));
   assertUniqueIds(rules);
   return rules;
+}
+
+function readRuleFileCached(file: string): RuleSpec[] {
+  return readYamlCached(file, () => readRuleFile(file));
 }
 
 export function assertUniqueIds(rules: Rule[]): void {

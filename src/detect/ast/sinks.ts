@@ -2,8 +2,8 @@
 // credential-named variable, property, key, parameter or JSX attribute; a `call` sink is an
 // argument (or a property path inside one) of a known API.
 import { readFileSync } from 'node:fs';
+import { parseYaml, readYamlCached } from '../../rules/yaml-cache.js';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { UserError } from '../../errors.js';
 import { BUILTIN_RULES_DIR } from '../../rules/load.js';
 import { AST_RULES } from './rules.js';
@@ -56,7 +56,7 @@ export function loadSinks(file = SINKS_FILE): Sink[] {
   if (file === SINKS_FILE && loaded) return loaded;
   let data: unknown;
   try {
-    data = parse(readFileSync(file, 'utf8'));
+    data = readYamlCached(file, () => parseYaml(readFileSync(file, 'utf8')));
   } catch (err) {
     throw new UserError(`${file}: cannot read sinks: ${(err as Error).message.split('\n')[0]}`);
   }
