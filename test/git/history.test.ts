@@ -166,6 +166,29 @@ describe('scan --history', () => {
     expect(s.findings.map((f) => [f.path, f.line, f.commit!.subject])).toEqual([['a.txt', 2, 'three']]);
   });
 
+  it('works from a linked worktree and a detached HEAD, and notes submodules', () => {
+    const sub = makeRepo('sub');
+    sub.write('lib.txt', `inner ${T2}\n`);
+    sub.commit('sub', { all: true });
+    const r = makeRepo('outer');
+    r.write('a.txt', `t=${T1}\n`);
+    const first = r.commit('one', { all: true });
+    r.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'vendor/sub');
+    r.commit('add submodule');
+    r.write('a.txt', 'clean\n');
+    r.commit('clean', { all: true });
+    r.git('checkout', '-q', '--detach', first);
+    const detached = r.json('--history');
+    expect(detached.findings.map((f) => [f.path, f.line, f.column, f.commit!.sha, f.stillPresent, f.refs])).toEqual([['a.txt', 1, 3, first, true, []]]);
+    expect(detached.notes).toContain('skipped submodule vendor/sub (scan its own repository)');
+
+    const wt = join(SCRATCH, `wt-${Date.now()}`);
+    r.git('worktree', 'add', '-q', '-b', 'wt-branch', wt, 'main');
+    const w = makeRepo('unused-wt', { init: false });
+    const fromWorktree = w.json('--history', wt);
+    expect(fromWorktree.findings.map((f) => [f.path, f.line, f.column, f.commit!.sha, f.stillPresent])).toEqual([['a.txt', 1, 3, first, false]]);
+  });
+
   it('writes SARIF with the commit and still-present flag, and text grouped by secret', () => {
     const r = makeRepo('sarif');
     r.write('a.env', `TOKEN=${T1}\n`);
