@@ -197,7 +197,9 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
           sites.push({ path: f.path, line: lineOfOffset(text, c.literal[0]), column: 0, group: id, key: c.key, value: c.value, credential: false, kind: 'js', js: cSite, ruleId: 'companion' });
         }
       } else {
-        const name = upperSnake(site.holder) || ruleName(f.ruleId);
+        // Part of a longer string (a URL's password): name the part, not the whole.
+        const part = site.whole ? undefined : /:$/.test(site.before) && /^@/.test(site.after) ? 'password' : 'secret';
+        const name = upperSnake(site.holder, part) || ruleName(f.ruleId);
         group(`single:${site.value}`, name, false);
         sites.push({ ...base, group: `single:${site.value}`, key: name, value: site.value, credential: true, kind: 'js', js: site, holder: site.holder });
       }
@@ -233,7 +235,9 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
     const keys = new Set(sites.filter((s) => s.group === g.id).map((s) => s.key));
     if (keys.size < 2) {
       g.json = false;
-      for (const s of sites.filter((s) => s.group === g.id)) s.key = upperSnake(g.baseName === upperSnake(s.path.replace(/^.*\/|\.[^.]+$/g, '')) ? undefined : g.baseName, s.key);
+      const fileName = upperSnake(s0(g.id, sites).path.replace(/^.*\/|\.[^.]+$/g, ''));
+      for (const s of sites.filter((s) => s.group === g.id)) s.key = upperSnake(g.baseName === fileName ? undefined : g.baseName, s.key);
+      g.baseName = s0(g.id, sites).key;
     }
   }
 
@@ -374,6 +378,8 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
   files.push(...created);
   return { secrets, edits, files, rewrites, manual, mapping, moved };
 }
+
+const s0 = (group: string, sites: SiteDraft[]): SiteDraft => sites.find((s) => s.group === group)!;
 
 function isModuleFile(text: string, path: string): boolean {
   if (/\.c[jt]s$/i.test(path)) return false;
