@@ -177,16 +177,19 @@ describe('leakfix fix safety', () => {
     expect(treeHash(app.dir)).toBe(initial);
   });
 
-  it('killed after the store step or mid-write: a re-run recovers and ends where a clean fix ends', async () => {
+  it('killed after any step: a re-run recovers and ends where a clean fix ends, with the same versions', async () => {
     const reference = makeApp('express-pg');
     expect(cli(reference, ['fix', '--store', 'local']).code).toBe(0);
-    for (const step of ['journal', 'store', 'write:2']) {
+    // Files are written in order src/app.js, src/db.js, .leakfix/secrets.json.
+    const restored: Record<string, number> = { journal: 0, store: 0, 'write:1': 1, 'write:2': 2, 'write:3': 3, written: 3 };
+    for (const step of ['journal', 'store', 'write:1', 'write:2', 'write:3', 'written', 'verified']) {
       const app = makeApp('express-pg');
       const crashed = cli(app, ['fix', '--store', 'local'], { LEAKFIX_TEST_CRASH_AFTER: step });
       expect(crashed.code, step).toBe(-1);
       const rerun = cli(app, ['fix', '--store', 'local']);
       expect(rerun.code, rerun.stderr).toBe(0);
-      expect(rerun.stderr).toContain(`leakfix: recovered an interrupted fix: restored ${step === 'write:2' ? 2 : 0} file(s)\n`);
+      if (step === 'verified') expect(rerun.stdout).toBe('leakfix fix: no secrets found, nothing to do\n');
+      else expect(rerun.stderr).toContain(`leakfix: recovered an interrupted fix: restored ${restored[step]} file(s)\n`);
       expect(treeHash(app.dir), step).toBe(treeHash(reference.dir));
       const v = await withStore(app, (c) => versions(c, POOL));
       expect(v).toEqual({ [requestToken(POOL, poolValue(app))]: ['AWSCURRENT'] });
@@ -206,6 +209,20 @@ describe('leakfix fix safety', () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(readFileSync(db, 'utf8')).toContain('  password: process.env.POOL_CONFIG_PASSWORD,\n');
     expect(readFileSync(db, 'utf8').endsWith('// local change\n')).toBe(true);
+  });
+
+  it('--staged fixes only staged files and stages the result', () => {
+    const app = makeApp('express-pg');
+    const key = `FAKE${'Zq81Lw2Xr9Pm4Tn7Vb1Kc6Qa'}`;
+    writeFileSync(join(app.dir, 'src/mail.js'), `const MAIL_API_KEY = '${key}';\nmodule.exports = { MAIL_API_KEY };\n`);
+    git(app.dir, 'add', 'src/mail.js');
+    const r = cli(app, ['fix', '--store', 'local', '--staged']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('leakfix/express-pg/MAIL_API_KEY: created');
+    expect(r.stdout).not.toContain('POOL_CONFIG');
+    expect(git(app.dir, 'show', ':src/mail.js')).toBe('const MAIL_API_KEY = process.env.MAIL_API_KEY;\nmodule.exports = { MAIL_API_KEY };\n');
+    expect(git(app.dir, 'status', '--porcelain')).toBe('A  .leakfix/secrets.json\nA  src/mail.js\n');
+    expect(readFileSync(join(app.dir, 'src/db.js'), 'utf8')).toContain(`  password: '${app.values.PG_PASSWORD}',`);
   });
 
   it('leakfix run passes the exit code and the signal through', () => {
