@@ -224,16 +224,27 @@ function blobScanner(rules: Rule[], engineOptions: { generic: boolean; decode: b
     if (!batch.length) return;
     const target = pool.reduce((a, b) => (b.pending < a.pending ? b : a));
     target.pending += batch.length;
-    target.worker.postMessage(batch);
+    // One buffer per batch, moved (not cloned): many small messages cost more than the scan.
+    const packed = new Uint8Array(batchBytes);
+    const offsets: number[] = [];
+    let at = 0;
+    for (const b of batch) {
+      packed.set(b.bytes, at);
+      offsets.push(at);
+      at += b.bytes.length;
+    }
+    offsets.push(at);
+    target.worker.postMessage({ ids: batch.map((b) => b.id), paths: batch.map((b) => b.path), offsets, packed }, [packed.buffer]);
     batch = [];
     batchBytes = 0;
   };
   for (const slot of pool) {
-    slot.worker.on('message', (answers: { id: number; findings: Finding[] }[]) => {
-      slot.pending -= answers.length;
-      for (const a of answers) {
-        waiting.get(a.id)?.resolve(a.findings);
-        waiting.delete(a.id);
+    slot.worker.on('message', (msg: { ids: number[]; answers: { id: number; findings: Finding[] }[] }) => {
+      slot.pending -= msg.ids.length;
+      const found = new Map(msg.answers.map((a) => [a.id, a.findings]));
+      for (const id of msg.ids) {
+        waiting.get(id)?.resolve(found.get(id) ?? []);
+        waiting.delete(id);
       }
     });
     slot.worker.on('error', (err) => {

@@ -119,7 +119,8 @@ export function blobReader(cwd: string, maxSize: number): BlobReader {
   // Parser state: a header line, then `size` bytes of content (kept or skipped), then "\n".
   let head: Buffer | undefined;
   let need = -1; // content bytes still to come for the current object; -1 = reading a header
-  let keep: Buffer[] | undefined;
+  let keep: Buffer | undefined;
+  let filled = 0;
   let size = 0;
   let trailer = false;
   child.stdout.on('data', (chunk: Buffer) => {
@@ -146,12 +147,14 @@ export function blobReader(cwd: string, maxSize: number): BlobReader {
         }
         size = Number(parts[2]);
         need = size;
-        keep = size <= maxSize ? [] : undefined;
+        keep = size <= maxSize ? Buffer.allocUnsafe(size) : undefined;
+        filled = 0;
         if (need === 0) finish();
         continue;
       }
       const take = Math.min(need, chunk.length - off);
-      keep?.push(chunk.subarray(off, off + take));
+      if (keep) chunk.copy(keep, filled, off, off + take);
+      filled += take;
       need -= take;
       off += take;
       if (need === 0) finish();
@@ -162,7 +165,7 @@ export function blobReader(cwd: string, maxSize: number): BlobReader {
     need = -1;
     trailer = true;
     if (!p) return;
-    if (keep) p.resolve({ kind: 'ok', bytes: keep.length === 1 ? Buffer.from(keep[0]) : Buffer.concat(keep) });
+    if (keep) p.resolve({ kind: 'ok', bytes: keep });
     else p.resolve({ kind: 'too-large', size });
     keep = undefined;
   }
