@@ -113,6 +113,8 @@ describe('scan --history', () => {
     expect(f.stillPresent).toBe(true); // the revert brought it back
     expect(f.refs).toEqual(['main', 'release', 'topic']);
     expect(f.occurrences!.map((o) => o.commit).sort()).toEqual([introduced, picked, revert].sort());
+    // In-thread scanning (no workers) gives the same answer.
+    expect(r.json('--history', '--all-occurrences', '--threads', '1').findings).toEqual(findings);
     // Without --all-occurrences: the same single finding, no occurrence list.
     const plain = r.json('--history').findings;
     expect(plain).toHaveLength(1);
