@@ -114,7 +114,27 @@ const ASSIGNMENT =
   /(?:["'`]\]?|\])?[ \t]*(?:=>|:=|\?=|(?<![=!<>])=(?!=)|:(?!:))[ \t]*(?:(?<q>["'`])(?<secret>(?:\\.|(?!\k<q>)[^\\\r\n]){1,1000})\k<q>|(?<bare>[^\s"'`,;#&|)}\]]{1,1000}))/dy;
 const XML_ELEMENT = />(?<secret>[^<>\s]{1,1000})<\//dy;
 
-const IDENT_CHAR = /[A-Za-z0-9_.$@-]/;
+// Identifier characters, as a char-code table: this loop runs at every credential word.
+const IDENT = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.$@-') IDENT[ch.charCodeAt(0)] = 1;
+const isIdent = (code: number) => code < 128 && IDENT[code] === 1;
+
+// What may follow an identifier in an assignment: a quote or bracket closing the key, blanks,
+// `=`, `:`, `?` (?=), or `>` (an XML element). Anything else (`.length`, `(`, `,`) is a use, not a definition.
+const AFTER_KEY = new Uint8Array(128);
+for (const ch of `"'\`] \t=:?>`) AFTER_KEY[ch.charCodeAt(0)] = 1;
+
+// Identifiers repeat a lot within and across files; their kind is a pure function of the name.
+const kindCache = new Map<string, string | null>();
+function cachedCredentialKind(identifier: string): string | undefined {
+  let kind = kindCache.get(identifier);
+  if (kind === undefined) {
+    kind = credentialKind(identifier) ?? null;
+    if (kindCache.size > 50_000) kindCache.clear();
+    kindCache.set(identifier, kind);
+  }
+  return kind ?? undefined;
+}
 
 export interface GenericHit {
   ruleId: string;
@@ -133,13 +153,15 @@ export function detectGeneric(text: string, hits: number[], path: string): Gener
   for (const hit of hits) {
     // Expand to the whole identifier around the keyword.
     let end = hit;
-    while (end < text.length && end - hit < 100 && IDENT_CHAR.test(text[end])) end++;
+    while (end < text.length && end - hit < 100 && isIdent(text.charCodeAt(end))) end++;
     if (seenIdentEnd.has(end)) continue;
     seenIdentEnd.add(end);
+    const after = text.charCodeAt(end);
+    if (!(after < 128 && AFTER_KEY[after] === 1)) continue;
     let start = hit - 1;
-    while (start > 0 && hit - start < 100 && IDENT_CHAR.test(text[start - 1])) start--;
+    while (start > 0 && hit - start < 100 && isIdent(text.charCodeAt(start - 1))) start--;
     const identifier = text.slice(start, end).replace(/^[-.$@]+|[-.]+$/g, '');
-    const kind = credentialKind(identifier);
+    const kind = cachedCredentialKind(identifier);
     if (!kind) continue;
     ASSIGNMENT.lastIndex = end;
     let m = ASSIGNMENT.exec(text);

@@ -71,7 +71,7 @@ export function buildPrefilter(keywords: string[]): Prefilter {
 
   return {
     keywords,
-    scan(bytes, tracked, positions, maxPositions = 10000) {
+    scan(bytes, tracked, positions, maxPositions = 5_000_000) {
       const seen = new Uint8Array(keywords.length);
       let s = 0;
       const n = bytes.length;
