@@ -329,6 +329,7 @@ function accept(secret: string, sink: Sink, shape: ValueShape, path: string): bo
   if (value.length < 3 || value.length > 4096) return false;
   if (isPlaceholder(value) || isReference(value)) return false;
   if (WEAK_WORDS.has(value.toLowerCase()) || NOT_SECRET_VALUES.has(value.toLowerCase())) return false;
+  if (sink.allowRegexes?.some((r) => r.test(value))) return false;
   if (sink.kind === 'call') return true;
   if (LABEL.test(value)) return false;
   return looksLikeSecret(value, sink.rule === 'ast.hardcoded-password' ? 'generic.password' : 'generic.secret', true, shape === 'whole' ? path : 'x.txt');

@@ -38,6 +38,8 @@ export interface SinkSpec {
   /** call sinks: dotted callee patterns (`*` matches anything); imports and require() are resolved first. */
   callee?: string[];
   args?: SinkArg[];
+  /** Regexes of values that are public by design (Stripe publishable keys), never reported. */
+  allow?: string[];
   /** Lower-case words that must occur in a file for this sink to matter (prefilter). */
   keywords?: string[];
   examples: SinkExample[];
@@ -46,6 +48,7 @@ export interface SinkSpec {
 
 export interface Sink extends SinkSpec {
   calleeRegex?: RegExp;
+  allowRegexes?: RegExp[];
 }
 
 export const SINKS_FILE = join(BUILTIN_RULES_DIR, 'sinks.yaml');
@@ -72,16 +75,22 @@ function compileSink(spec: SinkSpec, file: string): Sink {
   };
   if (typeof spec?.id !== 'string') fail('`id` is required');
   if (!(spec.rule in AST_RULES)) fail(`unknown rule ${JSON.stringify(spec.rule)} (known: ${Object.keys(AST_RULES).join(', ')})`);
+  let allowRegexes: RegExp[] | undefined;
+  try {
+    allowRegexes = spec.allow?.map((r) => new RegExp(r));
+  } catch (err) {
+    fail(`invalid allow regex: ${(err as Error).message}`);
+  }
   if (spec.kind === 'name') {
     if (!Array.isArray(spec.names) || spec.names.some((n) => !/^[a-z0-9]+$/.test(n))) fail('`names` must be lower-case letters and digits');
-    return spec;
+    return { ...spec, allowRegexes };
   }
   if (spec.kind !== 'call') fail('`kind` must be name or call');
   if (!Array.isArray(spec.callee) || spec.callee.length === 0) fail('`callee` must be a non-empty list');
   if (!Array.isArray(spec.args) || spec.args.some((a) => !Number.isInteger(a?.at))) fail('`args` must be a list of { at: n }');
   for (const k of spec.keywords ?? []) if (k !== k.toLowerCase() || k.length < 3) fail(`keyword ${JSON.stringify(k)} must be lower-case, >= 3 chars`);
   const alternatives = spec.callee!.map((c) => c.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*'));
-  return { ...spec, calleeRegex: new RegExp(`^(?:${alternatives.join('|')})$`) };
+  return { ...spec, allowRegexes, calleeRegex: new RegExp(`^(?:${alternatives.join('|')})$`) };
 }
 
 /** The lower-case words the prefilter must look for so every call sink can trigger the AST stage. */
