@@ -65,6 +65,14 @@ function parseMaxCommits(value: string | undefined): number | undefined {
 }
 
 export async function gitScanCommand(flags: GitScanFlags, io: IO): Promise<number> {
+  const { result, rules, mode: which } = await runGitScan(flags, io);
+  emit(flags, renderReport(flags.format, result, rules, flags, io), result.findings.length, io);
+  if (which === 'staged' && result.findings.length > 0 && !flags.quiet) io.stderr(blockedHint(result.findings));
+  return result.findings.length > 0 ? 1 : 0;
+}
+
+/** The scan gitScanCommand prints, as data: the GitHub Action (src/action) reports it its own way. */
+export async function runGitScan(flags: GitScanFlags, io: IO): Promise<{ result: ScanResult; rules: Rule[]; mode: 'history' | 'staged' | 'range' }> {
   const started = performance.now();
   const which = mode(flags);
   const dir = resolve(io.cwd, flags.paths[0] ?? '.');
@@ -131,9 +139,7 @@ export async function gitScanCommand(flags: GitScanFlags, io: IO): Promise<numbe
   findings = runPasses(findings, filterPasses({ config, baseline })).sort(compareFindings);
   stats.durationMs = Math.round(performance.now() - started);
   const result: ScanResult = { findings, notes, stats };
-  emit(flags, renderReport(flags.format, result, rules, flags, io), findings.length, io);
-  if (which === 'staged' && findings.length > 0 && !flags.quiet) io.stderr(blockedHint(findings));
-  return findings.length > 0 ? 1 : 0;
+  return { result, rules, mode: which };
 }
 
 /**
@@ -238,6 +244,12 @@ function blobScanner(rules: Rule[], engineOptions: { generic: boolean; decode: b
     batch = [];
     batchBytes = 0;
   };
+  // Messages cost more than small scans: a partial batch goes out only to a worker with nothing
+  // to do (right away, or as soon as one finishes); busy workers get full batches.
+  const flushIfIdle = () => {
+    scheduled = false;
+    if (pool.some((p) => p.pending === 0)) flush();
+  };
   for (const slot of pool) {
     slot.worker.on('message', (msg: { ids: number[]; answers: { id: number; findings: Finding[] }[] }) => {
       slot.pending -= msg.ids.length;
@@ -246,6 +258,7 @@ function blobScanner(rules: Rule[], engineOptions: { generic: boolean; decode: b
         waiting.get(id)?.resolve(found.get(id) ?? []);
         waiting.delete(id);
       }
+      if (slot.pending === 0) flush();
     });
     slot.worker.on('error', (err) => {
       for (const w of waiting.values()) w.reject(err);
@@ -259,10 +272,10 @@ function blobScanner(rules: Rule[], engineOptions: { generic: boolean; decode: b
         waiting.set(id, { resolve, reject });
         batch.push({ id, path, bytes });
         batchBytes += bytes.length;
-        if (batchBytes >= 256 * 1024 || batch.length >= 128) flush();
+        if (batchBytes >= 1024 * 1024 || batch.length >= 512) flush();
         else if (!scheduled) {
           scheduled = true;
-          setImmediate(flush);
+          setImmediate(flushIfIdle);
         }
       });
     },
