@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { GetSecretValueCommand, ListSecretVersionIdsCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { cli, git, makeApp, treeHash, withStore, type App } from './helpers.js';
 import { requestToken } from '../../src/fix/names.js';
 
@@ -95,8 +95,10 @@ describe('leakfix fix safety', () => {
 
   it('stops on a different existing value; --update-existing writes AWSCURRENT and keeps AWSPREVIOUS', async () => {
     const app = makeApp('express-pg');
-    expect(cli(app, ['fix', '--store', 'local']).code).toBe(0);
-    expect(cli(app, ['fix', '--undo']).code).toBe(0);
+    const first = cli(app, ['fix', '--store', 'local']);
+    expect(first.code, first.stderr).toBe(0);
+    const undo = cli(app, ['fix', '--undo']);
+    expect(undo.code, undo.stderr).toBe(0);
     const db = join(app.dir, 'src/db.js');
     const newPassword = 'Fk-Rotated-Zq81Lw!';
     writeFileSync(db, readFileSync(db, 'utf8').replace(app.values.PG_PASSWORD, newPassword));
@@ -209,6 +211,26 @@ describe('leakfix fix safety', () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(readFileSync(db, 'utf8')).toContain('  password: process.env.POOL_CONFIG_PASSWORD,\n');
     expect(readFileSync(db, 'utf8').endsWith('// local change\n')).toBe(true);
+  });
+
+  it('--prefix, --tag and --kms-key-id reach the store; bad flags are one-line errors', async () => {
+    const app = makeApp('express-pg');
+    const r = cli(app, ['fix', '--store', 'local', '--prefix', 'acme/prod', '--tag', 'team=payments', '--tag', 'ticket=SEC-42', '--kms-key-id', 'alias/leakfix-test']);
+    expect(r.code, r.stderr).toBe(0);
+    const d = await withStore(app, (c) => c.send(new DescribeSecretCommand({ SecretId: 'acme/prod/express-pg/POOL_CONFIG' })));
+    expect(d.KmsKeyId).toBe('alias/leakfix-test');
+    expect(Object.fromEntries((d.Tags ?? []).map((t) => [t.Key, t.Value]))).toEqual({
+      'managed-by': 'leakfix',
+      'found-in': 'express-pg: src/db.js:6',
+      exposed: 'true',
+      team: 'payments',
+      ticket: 'SEC-42',
+    });
+    const other = makeApp('express-pg');
+    expect(cli(other, ['fix', '--tag', 'nokey']).stderr).toBe('leakfix: error: --tag "nokey": use --tag key=value\n');
+    expect(cli(other, ['fix', '--style', 'magic']).stderr).toBe('leakfix: error: --style magic: use env or sdk\n');
+    expect(cli(other, ['fix', '--store', 'local', '--replica-region', 'eu-west-1']).stderr).toBe('leakfix: error: --replica-region needs --store aws (the local store has one region)\n');
+    expect(cli(other, ['fix', '--prefix', 'bad prefix!']).stderr).toBe('leakfix: error: --prefix "bad prefix!": use letters, digits and / _ + = . @ -\n');
   });
 
   it('--staged fixes only staged files and stages the result', () => {
