@@ -33,8 +33,17 @@ export function resetAstStats(): void {
 const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|__mocks__|fixtures?|__fixtures__)\/|\.(?:test|spec)\.[^/]+$/i;
 const I18N_PATH = /(?:^|\/)(?:locales?|i18n|l10n|langs?|translations?)\//i;
 const MAX_BYTES = 512 * 1024;
-// Bundles and minified files: nobody hand-writes a 2000-character line, and parsing them is slow.
-const MINIFIED = /[^\n]{2000}/;
+/** Bundles and minified files: nobody hand-writes a 2000-character line, and parsing them is slow. */
+function minified(text: string): boolean {
+  // indexOf hops line to line; a /[^\n]{2000}/ regex would rescan every line start 2000 chars deep.
+  let start = 0;
+  for (let nl = text.indexOf('\n'); ; nl = text.indexOf('\n', start)) {
+    const end = nl === -1 ? text.length : nl;
+    if (end - start >= 2000) return true;
+    if (nl === -1) return false;
+    start = nl + 1;
+  }
+}
 
 interface Candidate {
   sink: Sink;
@@ -51,6 +60,7 @@ interface Candidate {
 // judge; parsing costs ~50x a regex pass, so files without it are never parsed.
 const CREDENTIAL_WORD = /pass|pwd|secret|token|key|auth|bearer|credential|connection|url|uri/gi;
 const IDENT_CHAR = /[\w$]/;
+const ASSIGN_LEAD = /["'`\] \t]/;
 // After a credential name: an assignment whose value is a name (not env/request data), an array
 // (join), Buffer.from, or a concatenation starting with a literal. A plain literal value is left
 // to the generic detector; `pass: '…'` (nodemailer) is the one short name it does not know.
@@ -58,6 +68,7 @@ const INDIRECT_VALUE = /["'`]?\]?[ \t]*(?::|=(?![=>]))[ \t]*(?:(?!(?:process|imp
 
 export function worthParsing(text: string, sinks: Sink[] = loadSinks()): boolean {
   if (sinkWords(sinks).test(text)) return true;
+  const checked = new Set<string>();
   CREDENTIAL_WORD.lastIndex = 0;
   for (let m = CREDENTIAL_WORD.exec(text); m; m = CREDENTIAL_WORD.exec(text)) {
     let start = m.index;
@@ -65,6 +76,10 @@ export function worthParsing(text: string, sinks: Sink[] = loadSinks()): boolean
     while (start > 0 && IDENT_CHAR.test(text[start - 1])) start--;
     while (end < text.length && IDENT_CHAR.test(text[end])) end++;
     CREDENTIAL_WORD.lastIndex = end;
+    // Most occurrences (token.length, auth(), a comment) are not followed by `:`/`=`: skip them before any word splitting.
+    let next = end;
+    while (next < text.length && next - end < 4 && ASSIGN_LEAD.test(text[next])) next++;
+    if (text[next] !== ':' && text[next] !== '=') continue;
     const name = text.slice(start, end);
     if (!nameSink(name, sinks) && !/^pass$/i.test(name)) continue;
     INDIRECT_VALUE.lastIndex = end;
@@ -77,7 +92,10 @@ export function worthParsing(text: string, sinks: Sink[] = loadSinks()): boolean
     const root = v.groups?.root;
     // A name is worth following only when the file binds it to a literal, array or object somewhere
     // (or takes it as a parameter of a function the file calls).
-    if (!root || boundToLiteral(text, root)) return true;
+    if (!root) return true;
+    if (checked.has(root)) continue;
+    checked.add(root);
+    if (boundToLiteral(text, root)) return true;
   }
   return false;
 }
@@ -101,7 +119,7 @@ function sinkWords(sinks: Sink[]): RegExp {
 /** AST hits of one JS/TS text (or the `<script>` blocks of a .vue/.svelte file). Never throws. */
 export function detectAst(text: string, path: string, options: { gate?: boolean } = {}): AstHit[] {
   const started = performance.now(); // the gate's own cost counts as AST time too
-  if (!isAstPath(path) || text.length > MAX_BYTES || MINIFIED.test(text) || (options.gate !== false && !worthParsing(text, loadSinks()))) {
+  if (!isAstPath(path) || text.length > MAX_BYTES || minified(text) || (options.gate !== false && !worthParsing(text, loadSinks()))) {
     astStats.skipped++;
     astStats.ms += performance.now() - started;
     return [];
