@@ -5,6 +5,7 @@ import { toJson } from './json.js';
 import { toSarif } from './sarif.js';
 import { toGithub } from './github.js';
 import { toHtml } from './html.js';
+import { toSummary } from './summary.js';
 
 export type Reporter = (findings: Finding[], ctx: ReportContext) => string;
 
@@ -14,4 +15,5 @@ export const reporters: Record<string, Reporter> = {
   sarif: toSarif,
   github: toGithub,
   html: toHtml,
+  summary: toSummary,
 };
