@@ -190,8 +190,8 @@ export async function fixCommand(flags: FixFlags, io: IO, hooks: FixHooks = {}):
   }
 
   // Exposure: a value in any commit stays leaked after the move.
-  const exposure = new Map<string, string[]>();
-  for (const s of plan.secrets) for (const m of s.members) if (m.credential && t.gitDir && !exposure.has(m.value)) exposure.set(m.value, commitsWith(t.root, m.value));
+  const credentials = plan.secrets.flatMap((s) => s.members.filter((m) => m.credential).map((m) => m.value));
+  const exposure = t.gitDir ? await commitsWith(t.root, credentials) : new Map<string, string[]>();
 
   const mappingPlan = (storeRegion: string): FilePlan => {
     const mapping: Mapping = { version: 1, store: kind, region: storeRegion, ...(usesSdk || oldMapping?.sdk ? { sdk: true } : {}), env: { ...(oldMapping?.env ?? {}), ...plan.mapping } };

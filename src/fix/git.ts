@@ -1,6 +1,7 @@
 // The few git questions fix asks: where the repository is, which files are dirty or staged,
 // and which commits carry a value (exposure).
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { UserError } from '../errors.js';
 
 function git(cwd: string, args: string[]): { code: number; out: string; err: string } {
@@ -52,9 +53,22 @@ export function stage(top: string, paths: string[]): void {
   if (r.code !== 0) throw new UserError(`git add failed: ${r.err.trim().split('\n')[0]}`);
 }
 
-/** Commits (any ref) that add or remove the value: where a leaked credential appears in history. */
-export function commitsWith(top: string, value: string): string[] {
-  const r = git(top, ['log', '--all', '--format=%H', `-S${value}`]);
-  if (r.code !== 0) return [];
-  return r.out.split('\n').filter(Boolean);
+/**
+ * Commits (any ref) that add or remove each value: where a leaked credential appears in history.
+ * One `git log -S` per value, several at a time (each is a pass over history, mostly waiting).
+ */
+export async function commitsWith(top: string, values: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const queue = [...new Set(values)];
+  const worker = async () => {
+    for (let value = queue.shift(); value !== undefined; value = queue.shift()) {
+      const v = value;
+      const commits = await new Promise<string[]>((resolve) =>
+        execFile('git', ['log', '--all', '--format=%H', `-S${v}`], { cwd: top, maxBuffer: 1 << 28 }, (err, stdout) => resolve(err ? [] : stdout.split('\n').filter(Boolean))),
+      );
+      out.set(v, commits);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(queue.length, Math.max(2, availableParallelism())) }, worker));
+  return out;
 }
