@@ -1,6 +1,6 @@
 // `leakfix fix`: scan → plan → (dry run: print) → check the store → journal → store every secret
 // → write files atomically → verify → done; any failure after the first write restores every file.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
@@ -166,14 +166,24 @@ export async function fixCommand(flags: FixFlags, io: IO, hooks: FixHooks = {}):
     return 0;
   }
   const texts = new Map<string, string>();
-  for (const f of findings) if (!texts.has(f.path)) texts.set(f.path, decodeText(readFileSync(join(t.root, f.path))));
+  const manualPaths = new Map<string, string>();
+  for (const f of findings) {
+    if (texts.has(f.path)) continue;
+    const abs = join(t.root, f.path);
+    const bytes = readFileSync(abs);
+    const text = decodeText(bytes);
+    texts.set(f.path, text);
+    // Writing back must give the same bytes everywhere but the edits.
+    if (lstatSync(abs).isSymbolicLink()) manualPaths.set(f.path, 'a symbolic link');
+    else if (!Buffer.from(text, 'utf8').equals(bytes)) manualPaths.set(f.path, 'not UTF-8 text');
+  }
 
   const mappingFile = join(t.root, MAPPING_PATH);
   const oldMapping = readMapping(mappingFile);
   if (oldMapping && oldMapping.store !== kind && flags.store !== undefined) {
     throw new UserError(`${MAPPING_PATH} records store ${oldMapping.store}; mixing stores in one project is not supported`);
   }
-  const plan = planFix(findings, texts, { prefix, repo: repoSegment(t.root), style: flags.style as Style, existing: oldMapping?.env ?? {} });
+  const plan = planFix(findings, texts, { prefix, repo: repoSegment(t.root), style: flags.style as Style, existing: oldMapping?.env ?? {}, manualPaths });
   if (plan.secrets.length === 0) {
     io.stdout('leakfix fix: nothing leakfix can move (see the scan report)\n');
     return 1;

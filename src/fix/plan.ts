@@ -77,6 +77,8 @@ export interface PlanOptions {
   prefix: string;
   repo: string;
   style: Style;
+  /** Files leakfix must not rewrite (symlinks, non-UTF-8), with the reason. */
+  manualPaths?: Map<string, string>;
   /** Mapping entries from an earlier fix: their names stay taken. */
   existing: Record<string, { secretId: string; key?: string }>;
 }
@@ -147,6 +149,11 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
       sites.push({ ...base, group: `single:${f.secret}`, key: name, value: f.secret, credential: true, kind: 'manual', reason });
       group(`single:${f.secret}`, name, false);
     };
+    const forced = options.manualPaths?.get(f.path);
+    if (forced) {
+      manual(forced);
+      continue;
+    }
     if (f.encoding) {
       manual(`the secret is ${f.encoding}-encoded in the file`);
       continue;

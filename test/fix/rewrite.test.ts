@@ -77,6 +77,22 @@ describe('rewrites', () => {
     expect(JSON.parse(env.stdout)).toEqual([pw, urlPw, key, yamlPw]);
   });
 
+  it('files that cannot be written back byte-exactly (Latin-1, symlinks) are left for the user', () => {
+    const pw = `Lat-${fakeString(51, 12)}`;
+    const app = repo('latin', { 'src/real.js': `const dbPassword = '${pw}';\n` });
+    writeFileSync(join(app.dir, 'src/old.js'), Buffer.concat([Buffer.from(`// caf`), Buffer.from([0xe9]), Buffer.from(`\nconst dbPassword = '${pw}x';\n`)]));
+    symlinkSync('real.js', join(app.dir, 'src/link.js'));
+    git(app.dir, 'add', '-A');
+    git(app.dir, 'commit', '-qm', 'more');
+    const hash = treeHash(app.dir);
+    const r = cli(app, ['fix', '--store', 'local']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/\n {2}src\/link\.js:1:21 generic\.password [^ ]+: a symbolic link → read DB_PASSWORD \(leakfix\/latin\/DB_PASSWORD\)\n/);
+    expect(r.stdout).toMatch(/\n {2}src\/old\.js:2:21 generic\.password [^ ]+: not UTF-8 text → read DB_PASSWORD_2 \(leakfix\/latin\/DB_PASSWORD_2\)\n/);
+    expect(read(app, 'src/real.js')).toBe('const dbPassword = process.env.DB_PASSWORD;\n');
+    expect(treeHash(app.dir)).not.toBe(hash);
+  });
+
   it('a moved value left elsewhere in the same file fails verification and restores every file', () => {
     const pw = `Fk-${fakeString(31, 14)}!`;
     const app = repo('verify', {
