@@ -1,9 +1,7 @@
 // `leakfix scan --history | --staged | --range`: picks the git source, runs detection on what it
 // yields, applies the usual filter passes and prints through the usual reporters.
 import { resolve } from 'node:path';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -12,17 +10,12 @@ import { UserError } from '../errors.js';
 import { parseSize, type Config } from '../config/load.js';
 import { createEngine, compareFindings, detectChunk, type Engine } from '../detect/engine.js';
 import { isAstPath } from '../detect/ast/index.js';
-import { filterPasses } from '../scan.js';
 import { pathAllowed, runPasses } from '../filter/index.js';
 import { readBaseline } from '../baseline.js';
 import { workerInit } from '../scan-files.js';
-import { emit, parseThreads, renderReport, resolveConfig, type ScanFlags } from './scan.js';
-import { assertUniqueIds, BUILTIN_RULES_DIR, compileRule, loadRules, ruleFiles } from '../rules/load.js';
-import { selectRules } from '../rules/select.js';
-import { writeFileAtomic } from '../fsutil.js';
-import { VERSION } from '../version.js';
+import { emit, parseThreads, renderReport, resolveConfig, resolveRules, type ScanFlags } from './scan.js';
 import { repoInfo, SHALLOW_NOTE } from '../sources/git.js';
-import { DEFAULT_MAX_FILE_SIZE, type ScanResult } from '../scan.js';
+import { DEFAULT_MAX_FILE_SIZE, filterPasses, type ScanResult } from '../scan.js';
 import type { IO } from '../io.js';
 import type { Finding, Rule } from '../types.js';
 
@@ -79,7 +72,7 @@ export async function runGitScan(flags: GitScanFlags, io: IO): Promise<{ result:
   if (!existsSync(dir)) throw new UserError(`${flags.paths[0]}: no such directory`);
   const repo = repoInfo(dir);
   const config = resolveConfig({ config: flags.config, paths: [repo.dir] }, io);
-  const rules = selectedRules(config, flags.rules, io);
+  const rules = resolveRules(config, flags.rules);
   const engineOptions = { generic: config.generic, decode: config.decode };
   const maxFileSize = flags.maxFileSize ? parseSize(flags.maxFileSize, '--max-file-size') : config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const skipPath = pathFilter(config, flags);
@@ -91,8 +84,7 @@ export async function runGitScan(flags: GitScanFlags, io: IO): Promise<{ result:
   if (which === 'staged') {
     const { readStaged } = await import('../sources/staged.js');
     const staged = await readStaged(repo.dir, maxFileSize, skipPath);
-    // The JS/TS taint stage loads its sink table at engine creation: skip it when no staged file
-    // is JS/TS (it would find nothing there), which keeps most commits inside the hook budget.
+    // No JS/TS staged: the taint stage would find nothing, so the engine skips its sink keywords.
     const engine = createEngine(rules, { ...engineOptions, ast: staged.files.some((f) => isAstPath(f.path)) });
     findings = staged.files.flatMap((f) => detectChunk(engine, { path: f.path, bytes: f.bytes, origin: { kind: 'staged' }, lines: f.lines }));
     notes = staged.notes;
@@ -140,49 +132,6 @@ export async function runGitScan(flags: GitScanFlags, io: IO): Promise<{ result:
   stats.durationMs = Math.round(performance.now() - started);
   const result: ScanResult = { findings, notes, stats };
   return { result, rules, mode: which };
-}
-
-/**
- * The rule set, as resolveRules in scan.ts builds it, but with the built-in rules read from a JSON
- * cache of the parsed YAML (keyed by each rule file's size and mtime): parsing ~200 KB of YAML
- * costs more than the whole pre-commit budget.
- */
-function selectedRules(config: Config, only: string | undefined, io: IO): Rule[] {
-  let rules = selectRules(config, builtinRulesCached(io));
-  if (only) {
-    const match = picomatch(only.split(',').map((s) => s.trim()).filter(Boolean));
-    rules = rules.filter((r) => match(r.id));
-    if (rules.length === 0) throw new UserError(`--rules ${only}: no rule matches`);
-  }
-  return rules;
-}
-
-function builtinRulesCached(io: IO): Rule[] {
-  const base = io.env.XDG_CACHE_HOME || (io.env.HOME ? join(io.env.HOME, '.cache') : undefined);
-  if (!base) return loadRules();
-  let file: string;
-  try {
-    const stamp = ruleFiles(BUILTIN_RULES_DIR)
-      .map((f) => {
-        const st = statSync(f);
-        return `${f}\0${st.size}\0${st.mtimeMs}`;
-      })
-      .join('\n');
-    file = join(base, 'leakfix', `rules-${VERSION}-${createHash('sha256').update(stamp).digest('hex').slice(0, 16)}.json`);
-    const cached = JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof workerInit>['rules'];
-    const rules = cached.map((r) => compileRule(r.spec, r.source));
-    assertUniqueIds(rules);
-    return rules;
-  } catch {
-    const rules = loadRules();
-    try {
-      mkdirSync(join(base, 'leakfix'), { recursive: true });
-      writeFileAtomic(file!, JSON.stringify(workerInit(rules, {}).rules));
-    } catch {
-      /* a read-only home: no cache, same result */
-    }
-    return rules;
-  }
 }
 
 /** What a blocked commit tells the committer: where, what, and the two ways out. */
