@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { detectChunk, createEngine, type Engine, type EngineOptions } from './detect/engine.js';
 import { compileRule } from './rules/load.js';
 import { readForScan } from './sources/read.js';
+import { astStats } from './detect/ast/detect.js';
 import type { FileEntry } from './sources/files.js';
 import type { Finding, Rule, RuleSpec } from './types.js';
 
@@ -15,10 +16,26 @@ export interface FileScanResult {
   files: number;
   bytes: number;
   binary: number;
+  /** AST stage counters for these files (parsed files, time spent). */
+  ast: AstCounters;
+}
+
+export interface AstCounters {
+  parsed: number;
+  failed: number;
+  skipped: number;
+  ms: number;
+}
+
+const noAst = (): AstCounters => ({ parsed: 0, failed: 0, skipped: 0, ms: 0 });
+
+function addAst(a: AstCounters, b: AstCounters): AstCounters {
+  return { parsed: a.parsed + b.parsed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped, ms: a.ms + b.ms };
 }
 
 export function scanFileList(engine: Engine, files: FileEntry[], maxFileSize: number): FileScanResult {
-  const result: FileScanResult = { findings: [], notes: [], files: 0, bytes: 0, binary: 0 };
+  const result: FileScanResult = { findings: [], notes: [], files: 0, bytes: 0, binary: 0, ast: noAst() };
+  const astBefore = { ...astStats };
   for (const file of files) {
     const read = readForScan(file.abs, maxFileSize);
     if (read.kind === 'skip') {
@@ -30,6 +47,8 @@ export function scanFileList(engine: Engine, files: FileEntry[], maxFileSize: nu
     result.bytes += read.bytes.length;
     for (const f of detectChunk(engine, { path: file.path, bytes: read.bytes, origin: { kind: 'file' } })) result.findings.push(f);
   }
+  // astStats counts per thread; report this call's share so workers' counts can be summed.
+  result.ast = addAst(astStats, { parsed: -astBefore.parsed, failed: -astBefore.failed, skipped: -astBefore.skipped, ms: -astBefore.ms });
   return result;
 }
 
@@ -118,7 +137,8 @@ export async function scanFilesParallel(
       files: acc.files + r.files,
       bytes: acc.bytes + r.bytes,
       binary: acc.binary + r.binary,
+      ast: addAst(acc.ast, r.ast),
     }),
-    { findings: [], notes: [], files: 0, bytes: 0, binary: 0 } as FileScanResult,
+    { findings: [], notes: [], files: 0, bytes: 0, binary: 0, ast: noAst() } as FileScanResult,
   );
 }

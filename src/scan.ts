@@ -29,6 +29,8 @@ export interface ScanStats {
   bytes: number;
   binarySkipped: number;
   durationMs: number;
+  /** Files parsed by the AST stage, parse failures, and time spent in it (summed over threads). */
+  ast?: { parsed: number; failed: number; ms: number };
 }
 
 export interface ScanResult {
@@ -51,7 +53,7 @@ export function filterPasses(options: Pick<ScanOptions, 'config' | 'baseline'>):
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const { config } = options;
-  const engineOptions = { generic: config.generic, decode: config.decode };
+  const engineOptions = { generic: config.generic, decode: config.decode, ast: config.ast };
   const maxFileSize = options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const allowedPath = pathAllowed(config.allow.paths);
 
@@ -92,6 +94,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       bytes,
       binarySkipped: fileResult.binary,
       durationMs: Math.round(performance.now() - started),
+      ast: { parsed: fileResult.ast.parsed, failed: fileResult.ast.failed, ms: Math.round(fileResult.ast.ms) },
     },
   };
 }

@@ -17,6 +17,7 @@ export interface Config {
   include: string[];
   generic: boolean;
   decode: boolean;
+  ast: boolean;
   maxFileSize?: number;
 }
 
@@ -30,6 +31,7 @@ export function emptyConfig(): Config {
     include: [],
     generic: true,
     decode: true,
+    ast: true,
   };
 }
 
@@ -77,7 +79,7 @@ export function loadConfig(file: string | undefined): Config {
   if (data == null) return config;
   if (typeof data !== 'object' || Array.isArray(data)) throw new UserError(`${file}: the config must be a YAML mapping`);
   const d = data as Record<string, unknown>;
-  const known = ['rules', 'allow', 'exclude', 'include', 'generic', 'decode', 'max_file_size'];
+  const known = ['rules', 'allow', 'exclude', 'include', 'generic', 'decode', 'ast', 'max_file_size'];
   for (const key of Object.keys(d)) {
     if (!known.includes(key)) throw new UserError(`${file}: unknown key \`${key}\` (known: ${known.join(', ')})`);
   }
@@ -113,7 +115,7 @@ export function loadConfig(file: string | undefined): Config {
   }
   config.exclude = stringList(d.exclude, `${file}: \`exclude\``);
   config.include = stringList(d.include, `${file}: \`include\``);
-  for (const key of ['generic', 'decode'] as const) {
+  for (const key of ['generic', 'decode', 'ast'] as const) {
     if (d[key] !== undefined) {
       if (typeof d[key] !== 'boolean') throw new UserError(`${file}: \`${key}\` must be true or false`);
       config[key] = d[key] as boolean;
