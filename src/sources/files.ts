@@ -4,8 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import { lstatSync, readFileSync, realpathSync, statSync, existsSync } from 'node:fs';
 import { join, resolve, sep, dirname } from 'node:path';
-import fg from 'fast-glob';
-import ignore, { type Ignore } from 'ignore';
+import type ignoreFactory from 'ignore';
+import type { Ignore } from 'ignore';
+import { createRequire } from 'node:module';
 import picomatch from 'picomatch';
 import { UserError } from '../errors.js';
 
@@ -21,6 +22,11 @@ export interface FileEntry {
   /** Path reported to the user: relative to the scan root, `/`-separated. */
   path: string;
 }
+
+// fast-glob and ignore cost more to load than a pre-commit scan takes; load them on first use.
+const require = createRequire(import.meta.url);
+const fastGlob = () => require('fast-glob') as typeof import('fast-glob');
+const ignore = () => require('ignore') as typeof ignoreFactory;
 
 const ALWAYS_SKIPPED = ['**/.git/**', '**/.hg/**', '**/.svn/**'];
 
@@ -52,7 +58,7 @@ function ignoreFilesMatcher(root: string, name: string, files: string[]): (p: st
   const layers: { dir: string; ig: Ignore }[] = [];
   for (const f of files.filter((f) => f === name || f.endsWith(`/${name}`))) {
     try {
-      layers.push({ dir: f === name ? '' : f.slice(0, -name.length - 1), ig: ignore().add(readFileSync(join(root, f), 'utf8')) });
+      layers.push({ dir: f === name ? '' : f.slice(0, -name.length - 1), ig: ignore()().add(readFileSync(join(root, f), 'utf8')) });
     } catch {
       /* unreadable ignore file: treat as absent */
     }
@@ -81,14 +87,14 @@ export function listFiles(rootArg: string, options: FileListOptions = {}): FileE
   if (!options.noIgnore && insideGitWorkTree(root)) paths = gitFiles(root);
   const fromGit = paths !== undefined;
   if (!paths) {
-    paths = fg.sync('**', { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ALWAYS_SKIPPED, suppressErrors: true });
+    paths = fastGlob().sync('**', { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ALWAYS_SKIPPED, suppressErrors: true });
     if (!options.noIgnore) {
       const ignored = ignoreFilesMatcher(root, '.gitignore', paths);
       paths = paths.filter((p) => !ignored(p));
     }
   }
   if (!options.noIgnore) {
-    const leakfixIgnored = ignoreFilesMatcher(root, '.leakfixignore', fromGit ? fg.sync('**/.leakfixignore', { cwd: root, dot: true }) : paths);
+    const leakfixIgnored = ignoreFilesMatcher(root, '.leakfixignore', fromGit ? fastGlob().sync('**/.leakfixignore', { cwd: root, dot: true }) : paths);
     paths = paths.filter((p) => !leakfixIgnored(p));
   }
   const included = options.include?.length ? picomatch(options.include, { dot: true }) : undefined;
