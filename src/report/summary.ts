@@ -64,7 +64,7 @@ export function toSummary(findings: Finding[], ctx: SummaryContext): string {
       out.push(`| ${row.join(' | ')} |`);
     }
     if (shown.length < findings.length) out.push('', `…and ${findings.length - shown.length} more: see the annotations or the SARIF report.`);
-    out.push('', ...howToFix(findings, ctx), '', ...howToAllow());
+    out.push('', ...howToFix(findings, ctx), '', ...howToAllow(), '');
   }
   if (ctx.footer?.length) out.push(...ctx.footer, '');
   if (ctx.notes.length) out.push('<details><summary>Notes</summary>', '', ...ctx.notes.map((n) => `- ${esc(n)}`), '', '</details>', '');
