@@ -31,7 +31,7 @@ describe('errors the user fixes: one line, exit 2', () => {
     expect(leakfix(['scan', '.'], { cwd: dir })).toEqual({
       code: 2,
       stdout: '',
-      stderr: `leakfix: error: ${join(dir, '.leakfix.yaml')}: unknown key \`bogus\` (known: rules, allow, exclude, include, generic, decode, max_file_size)\n`,
+      stderr: `leakfix: error: ${join(dir, '.leakfix.yaml')}: unknown key \`bogus\` (known: rules, allow, exclude, include, generic, decode, ast, max_file_size)\n`,
     });
   });
 
