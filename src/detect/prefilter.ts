@@ -66,18 +66,25 @@ export function buildPrefilter(keywords: string[]): Prefilter {
   }
   outStart[stateCount] = outList.length;
   const outIds = Int32Array.from(outList);
-  const terminal = new Uint8Array(stateCount);
-  for (let s = 0; s < stateCount; s++) terminal[s] = outStart[s + 1] > outStart[s] ? 1 : 0;
+  // Each entry is the next state's row offset (state << 8), bit-inverted when that state ends
+  // a keyword: the hot loop then needs one table load and one sign test per byte.
+  const table = new Int32Array(stateCount * 256);
+  for (let i = 0; i < table.length; i++) {
+    const next = delta[i];
+    table[i] = outStart[next + 1] > outStart[next] ? ~(next << 8) : next << 8;
+  }
 
   return {
     keywords,
     scan(bytes, tracked, positions, maxPositions = 5_000_000) {
       const seen = new Uint8Array(keywords.length);
-      let s = 0;
+      let row = 0;
       const n = bytes.length;
       for (let i = 0; i < n; i++) {
-        s = delta[(s << 8) | bytes[i]];
-        if (terminal[s] === 1) {
+        row = table[row | bytes[i]];
+        if (row < 0) {
+          row = ~row;
+          const s = row >> 8;
           for (let k = outStart[s], end = outStart[s + 1]; k < end; k++) {
             const id = outIds[k];
             seen[id] = 1;
