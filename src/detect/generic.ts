@@ -149,13 +149,15 @@ export interface GenericHit {
  */
 export function detectGeneric(text: string, hits: number[], path: string): GenericHit[] {
   const out: GenericHit[] = [];
-  const seenIdentEnd = new Set<number>();
+  // Hits arrive in text order, so several keywords in one identifier share its end: one look each.
+  let lastEnd = -1;
   for (const hit of hits) {
+    if (hit < lastEnd) continue;
     // Expand to the whole identifier around the keyword.
     let end = hit;
     while (end < text.length && end - hit < 100 && isIdent(text.charCodeAt(end))) end++;
-    if (seenIdentEnd.has(end)) continue;
-    seenIdentEnd.add(end);
+    if (end === lastEnd) continue;
+    lastEnd = end;
     const after = text.charCodeAt(end);
     if (!(after < 128 && AFTER_KEY[after] === 1)) continue;
     let start = hit - 1;
