@@ -47,7 +47,8 @@ const STOP_VALUES = new Set([
   'number', 'object', 'integer', 'int', 'bytes', 'secretstring', 'notset', 'not_set', 'unset',
 ]);
 
-function words(identifier: string): string[] {
+/** Identifier → its words (camelCase, snake_case, kebab-case), lower-case. */
+export function words(identifier: string): string[] {
   return identifier
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')

@@ -2,6 +2,7 @@
 // credential-named variable, property, key, parameter or JSX attribute; a `call` sink is an
 // argument (or a property path inside one) of a known API.
 import { readFileSync } from 'node:fs';
+import { words } from '../generic.js';
 import { parseYaml, readYamlCached } from '../../rules/yaml-cache.js';
 import { join } from 'node:path';
 import { UserError } from '../../errors.js';
@@ -98,15 +99,6 @@ export function sinkKeywords(sinks: Sink[] = loadSinks()): string[] {
   return [...new Set(sinks.flatMap((s) => s.keywords ?? []))];
 }
 
-/** Identifier → its words (camelCase, snake_case, kebab-case), lower-case. */
-function words(identifier: string): string[] {
-  return identifier
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-}
 
 const nameIndexes = new WeakMap<Sink[], Map<string, Sink>>();
 
