@@ -38,11 +38,11 @@ function readEvent(path: string | undefined): EventPayload {
   }
 }
 
-function scanFlags(inputs: ActionInputs, extra: Partial<GitScanFlags>): GitScanFlags {
+function scanFlags(inputs: ActionInputs, dir: string, extra: Partial<GitScanFlags>): GitScanFlags {
   return {
     paths: ['.'],
     format: 'json',
-    config: inputs.config,
+    config: inputs.config ? resolve(dir, inputs.config) : undefined,
     showSecrets: false,
     noIgnore: false,
     include: [],
@@ -63,16 +63,14 @@ async function runPlan(plan: ScanPlan, inputs: ActionInputs, dir: string, io: IO
   }
   if (plan.kind === 'files') {
     const { runScan } = await import('../commands/scan.js');
-    const { result, rules } = await runScan(scanFlags(inputs, { paths: [dir] }), scanIO);
-    // Paths come relative to the scanned directory; annotations want them relative to the workspace.
-    const prefix = relative(io.cwd, dir).split('\\').join('/');
-    if (prefix && !prefix.startsWith('..')) result.findings = result.findings.map((f) => ({ ...f, path: `${prefix}/${f.path}` }));
+    // Scanned from the workspace, so paths (and annotations) read like svc/app.js, not app.js.
+    const { result, rules } = await runScan(scanFlags(inputs, dir, { paths: [relative(io.cwd, dir) || '.'] }), io);
     return { result, rules, warnings: [] };
   }
   const { runGitScan } = await import('../commands/git-scan.js');
   if (plan.kind === 'range') {
     const prepared = prepareRange(repoInfo(dir).dir, plan, log);
-    const { result, rules } = await runGitScan(scanFlags(inputs, { range: prepared.range }), scanIO);
+    const { result, rules } = await runGitScan(scanFlags(inputs, dir, { range: prepared.range }), scanIO);
     result.notes.unshift(...prepared.notes);
     return { result, rules, warnings: prepared.warnings };
   }
@@ -86,7 +84,7 @@ async function runPlan(plan: ScanPlan, inputs: ActionInputs, dir: string, io: IO
       warnings.push(`the clone is shallow and could not be deepened${r ? ` (${firstLine(r.stderr)})` : ''}: the audit misses older history; check out with actions/checkout and \`fetch-depth: 0\``);
     }
   }
-  const { result, rules } = await runGitScan(scanFlags(inputs, { history: true }), scanIO);
+  const { result, rules } = await runGitScan(scanFlags(inputs, dir, { history: true }), scanIO);
   return { result, rules, warnings };
 }
 

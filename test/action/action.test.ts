@@ -253,3 +253,37 @@ describe('schedule and workflow_dispatch', () => {
     }
   });
 });
+
+describe('other modes', () => {
+  it('a shallow clone is unshallowed for the history audit, so old secrets are found', async () => {
+    const { work } = cloned(1);
+    const r = await runStep({ event: 'schedule', payload: { schedule: '17 3 * * *' }, workspace: work.dir, inputs: { 'fail-on': 'none' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('leakfix: the clone is shallow: fetching the full history for the audit (git fetch --unshallow origin)');
+    expect(work.git('rev-parse', '--is-shallow-repository').trim()).toBe('false');
+    expect(fileAnnotations(r).map((a) => [a.file, a.line, a.col])).toEqual([
+      ['app.js', '2', '16'],
+      ['config.env', '2', '19'],
+      ['old.env', '1', '11'],
+    ]);
+    expect(r.annotations.filter((a) => a.level === 'warning')).toEqual([]);
+  });
+
+  it('config names a .leakfix.yaml relative to path', async () => {
+    const { repo, base, head } = prRepo();
+    repo.write('ci/leakfix.yaml', 'allow:\n  paths: [config.env]\n');
+    const r = await runStep({ event: 'pull_request', payload: pullRequestPayload({ number: 7, base, head, commits: 2 }), workspace: repo.dir, inputs: { config: 'ci/leakfix.yaml' } });
+    expect(r.code).toBe(1);
+    expect(fileAnnotations(r).map((a) => [a.file, a.line, a.col])).toEqual([['app.js', '2', '16']]);
+  });
+
+  it('mode files scans the working tree under path; annotation paths stay relative to the workspace', async () => {
+    const { repo, base, head } = prRepo();
+    repo.write('svc/local.env', `GH=${T(9)}\n`);
+    const r = await runStep({ event: 'pull_request', payload: pullRequestPayload({ number: 7, base, head, commits: 2 }), workspace: repo.dir, inputs: { mode: 'files', path: 'svc' } });
+    expect(r.code, r.stdout).toBe(1);
+    expect(fileAnnotations(r).map((a) => [a.file, a.line, a.col, a.endColumn])).toEqual([['svc/local.env', '1', '4', '44']]);
+    expect(r.sarif!.runs[0].automationDetails).toEqual({ id: 'leakfix/files/' });
+    expect(r.sarif!.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('svc/local.env');
+  });
+});
