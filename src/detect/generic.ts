@@ -111,8 +111,9 @@ export function looksLikeSecret(value: string, kind: string, quoted: boolean, pa
 
 // After the identifier: an optional closing quote/bracket, an assignment operator (never a
 // comparison), then a quoted or bare value.
+// A TypeScript annotation (`dbPassword: string = "…"`) counts only when a quoted value follows.
 const ASSIGNMENT =
-  /(?:["'`]\]?|\])?[ \t]*(?:=>|:=|\?=|(?<![=!<>])=(?!=)|:(?!:))[ \t]*(?:(?<q>["'`])(?<secret>(?:\\.|(?!\k<q>)[^\\\r\n]){1,1000})\k<q>|(?<bare>[^\s"'`,;#&|)}\]]{1,1000}))/dy;
+  /(?:["'`]\]?|\])?[ \t]*(?:=>|:=|\?=|(?<![=!<>])=(?!=)|:[ \t]*[A-Za-z_$][\w$.]*(?:<[^>\r\n]{0,40}>)?(?:\[\])?[ \t]*=(?![=>])(?=[ \t]*["'`])|:(?!:))[ \t]*(?:(?<q>["'`])(?<secret>(?:\\.|(?!\k<q>)[^\\\r\n]){1,1000})\k<q>|(?<bare>[^\s"'`,;#&|)}\]]{1,1000}))/dy;
 const XML_ELEMENT = />(?<secret>[^<>\s]{1,1000})<\//dy;
 
 // Identifier characters, as a char-code table: this loop runs at every credential word.

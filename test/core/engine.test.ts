@@ -144,6 +144,8 @@ describe('generic detector: db_password = "Summer2024!"', () => {
     ['Cargo.toml', 'db_password = "Summer2024!"'],
     ['deploy.sh', 'export DB_PASSWORD="Summer2024!"'],
     ['server.ts', 'const dbPassword = "Summer2024!";'],
+    ['server.ts', 'export const dbPassword: string = "Summer2024!";'],
+    ['server.ts', 'private readonly dbPassword: Record<string, string>[] = "Summer2024!";'],
   ];
   it.each(cases)('%s: %s', (path, line) => {
     const text = `# header\n${line}\n`;
