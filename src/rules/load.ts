@@ -1,9 +1,9 @@
 // Rule files (YAML data) → validated, compiled rules. Errors name the file, the rule id and
 // the cause in one line, so a broken custom rule is fixed without reading a stack trace.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { BUILTIN_RULES_DIR } from './builtin-dir.js';
+import { join } from 'node:path';
 import { parseYaml, readYamlCached } from './yaml-cache.js';
-import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import { UserError } from '../errors.js';
 import { validators } from '../detect/validators.js';
@@ -13,14 +13,7 @@ import type { Rule, RuleSpec } from '../types.js';
  * The package's rules/ directory: the nearest one holding aws.yaml above this module. tsc output
  * sits at dist/rules/load.js, the bundled GitHub Action at dist/action.js; both find <root>/rules.
  */
-export const BUILTIN_RULES_DIR = findRulesDir(dirname(fileURLToPath(import.meta.url)));
-
-function findRulesDir(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'rules', 'aws.yaml'))) return join(dir, 'rules');
-    if (dirname(dir) === dir) return join(from, '..', '..', 'rules');
-  }
-}
+export { BUILTIN_RULES_DIR };
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const CONFIDENCES = ['high', 'medium', 'low'];

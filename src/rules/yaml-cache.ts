@@ -4,13 +4,21 @@ import { createRequire } from 'node:module';
 // read or write it falls back to parsing, and parse errors are never cached.
 import { readFileSync, statSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { BUILTIN_RULES_DIR } from './builtin-dir.js';
+import { createHash } from 'node:crypto';
 import { writeFileAtomic } from '../fsutil.js';
 
-const CACHE_FILE = join(tmpdir(), `leakfix-yaml-${userInfo().uid}-v1.json`);
+// Only the built-in files are cached (user rule files change freely and would pile up), in one
+// cache file per installation directory.
+const CACHE_FILE = join(
+  tmpdir(),
+  `leakfix-yaml-${userInfo().uid}-${createHash('sha256').update(BUILTIN_RULES_DIR).digest('hex').slice(0, 12)}-v2.json`,
+);
 let cache: Record<string, { sig: string; data: unknown }> | undefined;
 
 export function readYamlCached<T>(file: string, parse: () => T): T {
+  if (dirname(file) !== BUILTIN_RULES_DIR) return parse();
   let sig: string;
   try {
     const st = statSync(file);
