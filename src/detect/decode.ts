@@ -13,14 +13,18 @@ export interface EncodedRun extends EncodedSpan {
 }
 
 const MIN_BASE64 = 32;
-// Character classes per byte: 1 base64 letter/digit, 2 '+' '/', 3 '-' '_' (base64url), 0 other.
-const B64 = new Uint8Array(256);
+// Bit flags per byte for base64 runs: upper, lower, digit, '+' '/', '-' '_'.
+const CLASS = new Uint8Array(256);
 for (let c = 0; c < 256; c++) {
-  const ch = String.fromCharCode(c);
-  if (/[A-Za-z0-9]/.test(ch)) B64[c] = 1;
-  else if (ch === '+' || ch === '/') B64[c] = 2;
-  else if (ch === '-' || ch === '_') B64[c] = 3;
+  if (c >= 65 && c <= 90) CLASS[c] = 1;
+  else if (c >= 97 && c <= 122) CLASS[c] = 2;
+  else if (c >= 48 && c <= 57) CLASS[c] = 4;
+  else if (c === 43 || c === 47) CLASS[c] = 8;
+  else if (c === 45 || c === 95) CLASS[c] = 16;
 }
+const MIXED = 1 | 2 | 4; // real encodings mix cases and digits; identifiers rarely do
+const BOTH_ALPHABETS = 8 | 16; // standard and URL-safe characters never mix
+
 // Characters that may sit between percent escapes in an encoded value.
 const URLCH = new Uint8Array(256);
 for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+=&:/-') URLCH[ch.charCodeAt(0)] = 1;
@@ -34,23 +38,17 @@ export function encodedSpans(bytes: Uint8Array, max = 200): EncodedSpan[] {
   let i = 0;
   while (i < n && spans.length < max) {
     const c = bytes[i];
-    if (B64[c] !== 0) {
+    if (CLASS[c] !== 0) {
       const start = i;
-      let upper = 0, lower = 0, digit = 0, plusSlash = 0, dashUnderscore = 0;
+      let mask = 0; // which character classes the run uses: one OR per byte, no branches
       for (; i < n; i++) {
-        const b = bytes[i];
-        const k = B64[b];
+        const k = CLASS[bytes[i]];
         if (k === 0) break;
-        if (k === 1) {
-          if (b >= 65 && b <= 90) upper = 1;
-          else if (b >= 97) lower = 1;
-          else digit = 1;
-        } else if (k === 2) plusSlash = 1;
-        else dashUnderscore = 1;
+        mask |= k;
       }
       let end = i;
       while (end < n && bytes[end] === 61 && end - i < 2) end++; // '=' padding
-      if (end - start >= MIN_BASE64 && upper + lower + digit === 3 && !(plusSlash && dashUnderscore)) {
+      if (end - start >= MIN_BASE64 && (mask & MIXED) === MIXED && (mask & BOTH_ALPHABETS) !== BOTH_ALPHABETS) {
         spans.push({ start, end, encoding: 'base64' });
       } else if (bytes[i] === 37) {
         i = percentRun(bytes, start, spans);
