@@ -25,7 +25,7 @@ Usage:
   leakfix help | --help | --version
 
 Scan options:
-  -f, --format FORMAT     text (default), json, sarif, github or html
+  -f, --format FORMAT     text (default), json, sarif, github, html or summary
   -o, --output FILE       write the report to FILE (exit code still reflects findings)
   -c, --config FILE       config file (default: .leakfix.yaml in the scanned directory)
   -b, --baseline FILE     report only findings that are not in this baseline
