@@ -8,7 +8,7 @@ export const HELP = `leakfix ${VERSION} — find hard-coded credentials and move
 
 Usage:
   leakfix scan [path...]            scan files and directories (default .); "-" reads stdin
-  leakfix scan --history [repo]     scan every commit of a git repository (see docs/git.md)
+  leakfix scan --history [repo]     scan every commit of a git repository
   leakfix scan --staged             scan the staged changes (the pre-commit hook)
   leakfix scan --range BASE..HEAD   scan the lines a range of commits adds (pull requests)
   leakfix hook install|uninstall    add/remove leakfix in .git/hooks/pre-commit (chains existing hooks)
@@ -16,7 +16,7 @@ Usage:
   leakfix rules check [dir]         validate rule files and run their examples
   leakfix baseline create [path]    record current findings so later scans report only new ones
   leakfix fix [path]                move found secrets into Secrets Manager, rewrite code to read them
-  leakfix fix --undo                restore the files the last fix changed (see docs/fix.md)
+  leakfix fix --undo                restore the files the last fix changed
   leakfix run [--store S] -- CMD    run CMD with the secrets .leakfix/secrets.json names in its env
   leakfix store serve [--port N] [--host H] [--data DIR] [--region R] [--rotation-check SECONDS]
                                     run the local Secrets Manager-compatible store
