@@ -101,7 +101,7 @@ export function looksLikeSecret(value: string, kind: string, quoted: boolean, pa
   // A lower-case name that itself says what it is (x-amz-security-token, api_key_header).
   if (/^[a-z0-9._-]+$/.test(value) && /pass|secret|token|key|auth|cred/.test(value)) return false;
   // Words in camel case (InterpolationInTemplate) name things; random tokens are not made of words.
-  if (kind !== 'generic.password' && /^[?]?(?:[A-Z]?[a-z]{2,})+$/.test(value)) return false;
+  if (kind !== 'generic.password' && /^[?]?[A-Z]?[a-z]+(?:[A-Z][a-z]+)*$/.test(value)) return false;
   const classes = charClasses(value);
   const entropy = shannonEntropy(value);
   if (kind === 'generic.password') return classes >= 2 || (value.length >= 12 && entropy >= 3);
