@@ -99,10 +99,20 @@ export interface BlobReader {
   close: () => Promise<void>;
 }
 
-/** A long-lived `git cat-file --batch`: requests are written in order, answers parsed in order. */
+/**
+ * A long-lived `git cat-file --batch`: requests are written in order, answers parsed in order.
+ * Requests made in one tick go out as one write; content lying whole in one read chunk is
+ * handed out as a view of that chunk (no copy).
+ */
 export function blobReader(cwd: string, maxSize: number): BlobReader {
   const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   const queue: Pending[] = [];
+  let outgoing = '';
+  const send = () => {
+    if (outgoing === '') return;
+    child.stdin.write(outgoing);
+    outgoing = '';
+  };
   let stderr = '';
   let failed: Error | undefined;
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
@@ -147,8 +157,15 @@ export function blobReader(cwd: string, maxSize: number): BlobReader {
         }
         size = Number(parts[2]);
         need = size;
-        keep = size <= maxSize ? Buffer.allocUnsafe(size) : undefined;
         filled = 0;
+        if (size <= maxSize && off + size <= chunk.length) {
+          keep = chunk.subarray(off, off + size);
+          off += size;
+          need = 0;
+          finish();
+          continue;
+        }
+        keep = size <= maxSize ? Buffer.allocUnsafe(size) : undefined;
         if (need === 0) finish();
         continue;
       }
@@ -174,13 +191,15 @@ export function blobReader(cwd: string, maxSize: number): BlobReader {
       if (failed) return Promise.reject(failed);
       return new Promise<BlobRead>((resolve, reject) => {
         queue.push({ resolve, reject });
-        child.stdin.write(`${name}\n`);
+        if (outgoing === '') queueMicrotask(send);
+        outgoing += `${name}\n`;
       });
     },
     close() {
       return new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('close', () => resolve());
+        send();
         child.stdin.end();
       });
     },

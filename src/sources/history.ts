@@ -55,8 +55,12 @@ interface CommitRecord {
 
 const FORMAT = '--format=%x01%H%x00%P%x00%an%x00%ae%x00%aI%x00%s';
 
-/** Streams commits oldest-first (parents before children) with their raw changes. */
-async function* commitStream(options: HistoryOptions): AsyncGenerator<CommitRecord> {
+/**
+ * Starts `git log` oldest-first (parents before children) and hands each commit with its raw
+ * changes to `onCommit`, in walk order. `pause`/`resume` stop and restart the stream (git then
+ * waits on the full pipe: bounded memory); `done` settles once every commit was handed over.
+ */
+function streamCommits(options: HistoryOptions, onCommit: (commit: CommitRecord) => void) {
   const revs = options.branches.length ? options.branches : ['--all'];
   const args = ['-c', 'core.quotePath=false', 'log', ...revs, '--date-order', '--reverse', '--raw', '--no-renames', '--no-abbrev', '-m', '-z', '--no-color', '--no-ext-diff', FORMAT];
   if (options.since) args.push(`--since=${options.since}`);
@@ -65,11 +69,9 @@ async function* commitStream(options: HistoryOptions): AsyncGenerator<CommitReco
   args.push('--');
   const child = spawn('git', args, { cwd: options.dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = waitFor(child, 'git log failed');
-  exited.catch(() => undefined); // awaited below
 
   // Token state machine: a header is "\x01sha", parents, name, email, date, subject;
   // then pairs of ":meta" and path. `-m` repeats a merge's header once per parent.
-  let ready: CommitRecord[] = [];
   let current: CommitRecord | undefined;
   let header: string[] | undefined;
   let meta: string | undefined;
@@ -81,32 +83,41 @@ async function* commitStream(options: HistoryOptions): AsyncGenerator<CommitReco
         const [sha, parents, author, email, date, subject] = header;
         header = undefined;
         if (current?.info.sha === sha) return; // the same merge, diffed against its next parent
-        if (current) ready.push(current);
+        if (current) onCommit(current);
         current = { info: { sha, author, email, date, subject }, merge: parents.includes(' '), entries: [] };
       }
       return;
     }
     if (meta !== undefined) {
-      const [oldMode, newMode, oldBlob, newBlob, status] = meta.slice(1).split(' ');
-      current?.entries.push({ oldMode, newMode, oldBlob, newBlob, status, path: s });
+      // ":oldMode newMode oldBlob newBlob status" (modes are six digits).
+      const a = meta.indexOf(' ', 15);
+      const b = meta.indexOf(' ', a + 1);
+      current?.entries.push({ oldMode: meta.slice(1, 7), newMode: meta.slice(8, 14), oldBlob: meta.slice(15, a), newBlob: meta.slice(a + 1, b), status: meta.slice(b + 1), path: s });
       meta = undefined;
       return;
     }
     if (s.startsWith('\n')) s = s.slice(1);
-    if (s.startsWith('\x01')) header = [s.slice(1)];
-    else if (s.startsWith(':')) meta = s;
+    if (s.charCodeAt(0) === 1) header = [s.slice(1)];
+    else if (s.charCodeAt(0) === 58) meta = s; // ':'
   });
-  for await (const chunk of child.stdout) {
-    split.push(chunk as Buffer);
-    if (ready.length) {
-      const out = ready;
-      ready = [];
-      yield* out; // the generator pauses here; the pipe fills and git waits: bounded memory
-    }
-  }
-  split.end();
-  if (current) yield current;
-  await exited;
+  child.stdout.on('data', (chunk: Buffer) => split.push(chunk));
+  const ended = new Promise<void>((resolve) =>
+    child.stdout.on('end', () => {
+      split.end();
+      if (current) onCommit(current);
+      current = undefined;
+      resolve();
+    }),
+  );
+  return {
+    pause: () => child.stdout.pause(),
+    resume: () => child.stdout.resume(),
+    /** Ends git early (after a failure elsewhere); a no-op once it exited. */
+    stop: () => {
+      if (child.exitCode === null) child.kill();
+    },
+    done: Promise.all([ended, exited]).then(() => undefined),
+  };
 }
 
 /** Blobs whose findings can differ only by the path's extension and path-scoped rules. */
@@ -125,7 +136,30 @@ interface FindingRecord {
 }
 
 const NO_FINDINGS: Finding[] = [];
+/** Commits parsed but not yet attributed before the log is paused. */
 const WINDOW = 512;
+
+/** One blob scanned as if at a path with this signature: its findings, undefined while in flight. */
+interface Verdict {
+  sig: string;
+  findings: Finding[] | undefined;
+}
+
+/** What the walk knows about one blob: its verdicts, and the paths it was already added at. */
+interface BlobState {
+  verdicts: Verdict[];
+  paths: string[] | Set<string>;
+}
+
+/** Adds `path` to the blob's paths; false if it was there already. */
+function addPath(state: BlobState, path: string): boolean {
+  const paths = state.paths;
+  if (paths instanceof Set) return paths.size !== paths.add(path).size;
+  if (paths.includes(path)) return false;
+  paths.push(path);
+  if (paths.length > 16) state.paths = new Set(paths); // the empty blob sits at thousands of paths
+  return true;
+}
 
 export async function scanHistory(options: HistoryOptions): Promise<HistoryResult> {
   const { dir, rules } = options;
@@ -135,39 +169,21 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
     if (gitSync(dir, ['rev-parse', '--verify', '--quiet', `${b}^{commit}`]).code !== 0) throw new UserError(`--branch ${b}: no such branch or commit in ${dir}`);
   }
   const reader = blobReader(dir, options.maxFileSize);
-  // blob + path signature → its findings (as scanned at the first path), or the scan in flight.
-  const scanned = new Map<string, Finding[] | Promise<Finding[]>>();
-  const seenPairs = new Set<string>();
+  const blobs = new Map<string, BlobState>();
   const submodules = new Set<string>();
   const records = new Map<string, FindingRecord>();
   const signatures = new Map<string, string>();
-  const pathSignature = (_rules: Rule[], path: string) => {
+  const pathSignature = (path: string) => {
     let sig = signatures.get(path);
     if (sig === undefined) signatures.set(path, (sig = computeSignature(rules, path)));
     return sig;
   };
-
-  function findingsOf(blob: string, path: string): Finding[] | Promise<Finding[]> {
-    const key = `${blob}:${pathSignature(rules, path)}`;
-    const known = scanned.get(key);
-    if (known) return known;
-    const pending = reader.read(blob).then(async (read) => {
-      let found = NO_FINDINGS;
-      if (read.kind === 'too-large') notes.push(`skipped ${path} (blob ${blob.slice(0, 12)}): larger than --max-file-size (${read.size} bytes)`);
-      else if (read.kind === 'missing') notes.push(`skipped ${path} (blob ${blob.slice(0, 12)}): object missing from this clone`);
-      else if (looksBinary(read.bytes)) result.binarySkipped++;
-      else {
-        result.blobs++;
-        result.bytes += read.bytes.length;
-        const f = await options.scanBytes(path, read.bytes);
-        if (f.length) found = f;
-      }
-      scanned.set(key, found);
-      return found;
-    });
-    scanned.set(key, pending);
-    return pending;
-  }
+  const findingsAt = (blob: string, path: string) => {
+    const state = blobs.get(blob);
+    if (!state) return undefined;
+    const sig = pathSignature(path);
+    return state.verdicts.find((v) => v.sig === sig)?.findings;
+  };
 
   const scannable = (mode: string, path: string) => {
     if (mode === '160000') {
@@ -182,11 +198,12 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
   function attribute(commit: CommitRecord, added: { entry: RawEntry; findings: Finding[] }[]) {
     // Secrets this commit removed from a path: one reappearing elsewhere in it is a move.
     const removed = new Map<string, string>();
+    const anyFound = added.some((a) => a.findings.length > 0);
     for (const entry of commit.entries) {
       if (entry.status !== 'D' && entry.status !== 'M') continue;
-      if (ZERO_SHA.test(entry.oldBlob) || !scannable(entry.oldMode, entry.path)) continue;
-      const old = scanned.get(`${entry.oldBlob}:${pathSignature(rules, entry.path)}`);
-      if (!Array.isArray(old)) continue;
+      if (ZERO_SHA.test(entry.oldBlob) || !scannable(entry.oldMode, entry.path) || !anyFound) continue;
+      const old = findingsAt(entry.oldBlob, entry.path);
+      if (old === undefined) continue;
       const still = entry.status === 'M' ? added.find((a) => a.entry === entry)?.findings ?? NO_FINDINGS : NO_FINDINGS;
       for (const f of old) if (!still.some((s) => s.ruleId === f.ruleId && s.secret === f.secret)) removed.set(`${f.ruleId}\0${f.secret}`, entry.path);
     }
@@ -219,30 +236,86 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
     }
   }
 
-  let chain: Promise<void> = Promise.resolve();
-  const inflight: Promise<void>[] = [];
-  try {
-    for await (const commit of commitStream(options)) {
-      result.commits++;
-      const work: { entry: RawEntry; findings: Finding[] | Promise<Finding[]> }[] = [];
-      for (const entry of commit.entries) {
-        if (entry.status === 'D' || ZERO_SHA.test(entry.newBlob) || !scannable(entry.newMode, entry.path)) continue;
-        const pair = `${entry.newBlob}\0${entry.path}`;
-        const seen = seenPairs.has(pair);
-        // A merge that keeps a parent's version adds nothing; anything else re-adding it is an occurrence.
-        if (seen && commit.merge) continue;
-        seenPairs.add(pair);
-        work.push({ entry, findings: findingsOf(entry.newBlob, entry.path) });
-      }
-      const step = chain
-        .then(() => Promise.all(work.map((w) => w.findings)))
-        .then((lists) => attribute(commit, work.map((w, i) => ({ entry: w.entry, findings: lists[i] }))));
-      chain = step;
-      inflight.push(step);
-      if (inflight.length > WINDOW) await inflight.shift();
+  // Each new (blob, signature) is read and scanned once, as soon as the log names it; commits wait
+  // in walk order until their blobs' verdicts are in, then are attributed.
+  const queue: { commit: CommitRecord; work: { entry: RawEntry; verdict: Verdict }[] }[] = [];
+  let logDone = false;
+  let paused = false;
+  let finish!: () => void;
+  let fail!: (e: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+
+  const drain = () => {
+    while (queue.length && queue[0].work.every((w) => w.verdict.findings !== undefined)) {
+      const { commit, work } = queue.shift()!;
+      attribute(commit, work.map((w) => ({ entry: w.entry, findings: w.verdict.findings! })));
     }
-    await chain;
+    if (paused && queue.length <= WINDOW / 2) {
+      paused = false;
+      log.resume();
+    }
+    if (logDone && queue.length === 0) finish();
+  };
+
+  const scan = async (blob: string, path: string, verdict: Verdict) => {
+    const read = await reader.read(blob);
+    let found = NO_FINDINGS;
+    if (read.kind === 'too-large') notes.push(`skipped ${path} (blob ${blob.slice(0, 12)}): larger than --max-file-size (${read.size} bytes)`);
+    else if (read.kind === 'missing') notes.push(`skipped ${path} (blob ${blob.slice(0, 12)}): object missing from this clone`);
+    else if (looksBinary(read.bytes)) result.binarySkipped++;
+    else {
+      result.blobs++;
+      result.bytes += read.bytes.length;
+      const f = await options.scanBytes(path, read.bytes);
+      if (f.length) found = f;
+    }
+    verdict.findings = found;
+    drain();
+  };
+
+  const onCommit = (commit: CommitRecord) => {
+    result.commits++;
+    const work: { entry: RawEntry; verdict: Verdict }[] = [];
+    for (const entry of commit.entries) {
+      if (entry.status === 'D' || ZERO_SHA.test(entry.newBlob) || !scannable(entry.newMode, entry.path)) continue;
+      let state = blobs.get(entry.newBlob);
+      if (!state) blobs.set(entry.newBlob, (state = { verdicts: [], paths: [] }));
+      // A merge that keeps a parent's version adds nothing; anything else re-adding it is an occurrence.
+      if (!addPath(state, entry.path) && commit.merge) continue;
+      const sig = pathSignature(entry.path);
+      let verdict = state.verdicts.find((v) => v.sig === sig);
+      if (!verdict) {
+        state.verdicts.push((verdict = { sig, findings: undefined }));
+        scan(entry.newBlob, entry.path, verdict).catch(fail);
+      }
+      work.push({ entry, verdict });
+    }
+    queue.push({ commit, work });
+    drain(); // its verdicts may all be known already
+    if (queue.length > WINDOW && !paused) {
+      paused = true;
+      log.pause();
+    }
+  };
+
+  const log = streamCommits(options, (commit) => {
+    try {
+      onCommit(commit);
+    } catch (e) {
+      fail(e);
+    }
+  });
+  log.done.then(() => {
+    logDone = true;
+    drain();
+  }).catch(fail);
+  try {
+    await finished;
   } finally {
+    log.stop();
     await reader.close();
   }
   if (result.commits === 0 && !options.branches.length && !options.since && !options.until) notes.push('the repository has no commits yet');
