@@ -141,7 +141,7 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
       }
     }
     if (parse) {
-      for (const a of detectAst(text, path)) {
+      for (const a of detectAst(text, path, { bytes })) {
         hits.push({ ruleId: a.ruleId, ruleIndex: -1, detector: 'ast', start: a.start, end: a.end, secret: a.secret, flow: a.flow, confidence: a.confidence });
       }
     }

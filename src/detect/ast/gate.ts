@@ -1,0 +1,172 @@
+// The AST stage's cheap pre-parse check: lexical evidence that a literal may reach a sink the
+// pattern and generic detectors cannot judge. Parsing costs ~50x a regex pass, so files without
+// it are never parsed. Every word the check looks at is found in one Aho-Corasick pass (the
+// prefilter's automaton over the words below), then judged only where it occurs: case-insensitive
+// regex alternations over the whole file cost ~10 ns a character.
+import { buildPrefilter, type Prefilter } from '../prefilter.js';
+import { credentialKind } from '../generic.js';
+import { loadSinks, nameSink, type Sink } from './sinks.js';
+
+const cross = (heads: string[], tails: string[]) => heads.flatMap((h) => ['', '-', '_'].flatMap((sep) => tails.map((t) => h + sep + t)));
+
+/**
+ * The words inside every name sink's names (rules/sinks.yaml), as specific as possible: `key`, `url`
+ * alone occur thousands of times in ordinary code. No word is a prefix of another, so at most one
+ * starts at any offset.
+ */
+export const CREDENTIAL_WORDS: readonly string[] = [
+  'pass', 'pwd', 'secret', 'token', 'auth', 'bearer', 'credential',
+  ...cross(['api', 'access', 'private', 'signing', 'master', 'hmac', 'encryption', 'app', 'license', 'client', 'consumer', 'subscription', 'jwt'], ['key']),
+  ...cross(['conn', 'connection'], ['string']),
+  ...cross(['database', 'db', 'mongo', 'mongodb', 'redis', 'postgres', 'mysql'], ['uri', 'url']),
+];
+
+const isIdentChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+// Between a name and its `:`/`=`: a closing quote or bracket, spaces.
+const isAssignLead = (c: number) => c === 34 || c === 39 || c === 96 || c === 93 || c === 32 || c === 9;
+const fold = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+// After a credential name: an assignment whose value is a name (not env/request data), an array
+// (join), Buffer.from, or a concatenation starting with a literal. A plain literal value is left
+// to the generic detector; `pass: '…'` (nodemailer) is the one short name it does not know.
+const INDIRECT_VALUE = /["'`]?\]?[ \t]*(?::|=(?![=>]))[ \t]*(?:(?!(?:process|import|req|request|res|ctx|this|props|event|e|env|window|document|await|new|typeof|function|async|true|false|null|undefined|require|string|number|boolean|any|unknown|never|object|void|bigint|symbol)\b)(?<root>[A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*)*[ \t]*(?:[,;)}\r\n]|$)|\[|Buffer\.from\(|["'`][^"'`\r\n]*["'`][ \t]*\+)/y;
+const LITERAL_VALUE = /^["'`]?\]?[ \t]*(?::|=)[ \t]*(?:"[^"\r\n]{3,}"|'[^'\r\n]{3,}'|`[^`$\r\n]{3,}`)/;
+// After a call-sink word: the rest of a dotted callee, then `(`.
+const CALL_AFTER = /[\w$.]*\s*\(/y;
+
+interface GateWord {
+  word: string;
+  /** 'credential': a CREDENTIAL_WORDS entry; 'call': a sink word that counts as a call or a quoted module name; 'literal': a sink word that is already a call (`.auth(`). */
+  kind: 'credential' | 'call' | 'literal';
+}
+
+interface GateIndex {
+  prefilter: Prefilter;
+  all: Uint8Array;
+  /** The words that can end with a given lower-case character code. */
+  byLast: Map<number, GateWord[]>;
+}
+
+const indexes = new WeakMap<Sink[], GateIndex>();
+
+function gateIndex(sinks: Sink[]): GateIndex {
+  let index = indexes.get(sinks);
+  if (!index) {
+    // A sink word counts as a call (stripe(…), jwt.sign(…)) or as a module name ('jsonwebtoken'),
+    // not as a mere mention (const stripeSecretKey = …, which the pattern rules judge).
+    const sinkWords = sinks.flatMap((s) => (s.kind === 'call' ? s.keywords ?? [] : [])).map((w) => w.replace(/^["']|["']$/g, '').toLowerCase());
+    const words = new Map<string, GateWord>();
+    for (const w of sinkWords) words.set(`${w}\0s`, { word: w, kind: w.endsWith('(') ? 'literal' : 'call' });
+    for (const w of CREDENTIAL_WORDS) words.set(`${w}\0c`, { word: w, kind: 'credential' });
+    const list = [...words.values()];
+    const byLast = new Map<number, GateWord[]>();
+    for (const g of list) {
+      const last = g.word.charCodeAt(g.word.length - 1);
+      (byLast.get(last) ?? byLast.set(last, []).get(last)!).push(g);
+    }
+    index = { prefilter: buildPrefilter(list.map((g) => g.word)), all: new Uint8Array(list.length).fill(1), byLast };
+    indexes.set(sinks, index);
+  }
+  return index;
+}
+
+/** Char codes of an ASCII text (its UTF-8 bytes are exactly that); other characters become 0x80, which no word contains. */
+function codesOf(text: string, bytes?: Uint8Array): Uint8Array {
+  if (bytes && bytes.length === text.length) return bytes;
+  const codes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    codes[i] = c < 128 ? c : 0x80;
+  }
+  return codes;
+}
+
+function endsWithWord(codes: Uint8Array, end: number, word: string): boolean {
+  const start = end - word.length;
+  if (start < 0) return false;
+  for (let i = 0; i < word.length; i++) if (fold(codes[start + i]) !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * Whether a JS/TS text is worth parsing: a call-sink word used as a call or a quoted module name, or
+ * a credential name assigned something only the AST can follow. `bytes` (the file's UTF-8 bytes,
+ * when the caller has them) saves re-encoding an ASCII text.
+ */
+export function worthParsing(text: string, sinks: Sink[] = loadSinks(), bytes?: Uint8Array): boolean {
+  const index = gateIndex(sinks);
+  const codes = codesOf(text, bytes);
+  const ends: number[] = [];
+  index.prefilter.scan(codes, index.all, ends);
+  if (ends.length === 0) return false;
+  // Credential words as start * 64 + length, in text order; sink words are judged on the spot.
+  const found: number[] = [];
+  let sorted = true;
+  let previous = -1;
+  for (const end of ends) {
+    if (end === previous) continue; // one entry per word ending here; all of them are handled below
+    previous = end;
+    for (const g of index.byLast.get(fold(codes[end - 1])) ?? []) {
+      if (!endsWithWord(codes, end, g.word)) continue;
+      const start = end - g.word.length;
+      if (g.kind === 'credential') {
+        const word = start * 64 + g.word.length;
+        if (found.length && word < found[found.length - 1]) sorted = false;
+        found.push(word);
+        continue;
+      }
+      if (g.kind === 'literal') return true;
+      const before = start > 0 ? codes[start - 1] : 0;
+      if (before === 34 || before === 39) return true;
+      CALL_AFTER.lastIndex = end;
+      if (CALL_AFTER.test(text)) return true;
+    }
+  }
+  if (!sorted) found.sort((a, b) => a - b);
+  return credentialEvidence(text, found, sinks);
+}
+
+/**
+ * Credential words (start * 64 + length, in text order) followed by an assignment: the first word
+ * at or after the previous identifier's end is judged, as a global regex with lastIndex would.
+ */
+function credentialEvidence(text: string, words: number[], sinks: Sink[]): boolean {
+  const checked = new Set<string>();
+  let from = 0;
+  for (const word of words) {
+    const at = Math.floor(word / 64);
+    if (at < from) continue;
+    let end = at + (word % 64);
+    while (end < text.length && isIdentChar(text.charCodeAt(end))) end++;
+    from = end;
+    // Most occurrences (token.length, auth(), a comment) are not followed by `:`/`=`: skip them before any word splitting.
+    let next = end;
+    while (next < text.length && next - end < 4 && isAssignLead(text.charCodeAt(next))) next++;
+    const c = text.charCodeAt(next);
+    if (c !== 58 /* : */ && c !== 61 /* = */) continue;
+    let start = at;
+    while (start > 0 && isIdentChar(text.charCodeAt(start - 1))) start--;
+    const name = text.slice(start, end);
+    // The cheap sticky regexes run before the word splitting of nameSink.
+    INDIRECT_VALUE.lastIndex = end;
+    const v = INDIRECT_VALUE.exec(text);
+    if (!v) {
+      // A literal under a name the generic detector does not know (pass, Authorization, connectionString …).
+      if (LITERAL_VALUE.test(text.slice(end, end + 300)) && !credentialKind(name) && (nameSink(name, sinks) || /^pass$/i.test(name))) return true;
+      continue;
+    }
+    const root = v.groups?.root;
+    if (root && checked.has(root)) continue;
+    if (!nameSink(name, sinks) && !/^pass$/i.test(name)) continue;
+    // A name is worth following only when the file binds it to a literal, array or object somewhere
+    // (or takes it as a parameter of a function the file calls).
+    if (!root) return true;
+    checked.add(root);
+    if (boundToLiteral(text, root)) return true;
+  }
+  return false;
+}
+
+function boundToLiteral(text: string, name: string): boolean {
+  const n = name.replace(/\$/g, '\\$');
+  return new RegExp(`(?<![\\w$.])${n}[ \\t]*(?::|=(?![=>]))[ \\t]*["'\`[{]|(?<![\\w$.])${n}[ \\t]*=[ \\t]*(?:Buffer\\.from|\\[)|[(,][ \\t]*${n}[ \\t]*[,)=]`).test(text);
+}
