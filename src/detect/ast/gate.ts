@@ -42,8 +42,10 @@ interface GateWord {
 interface GateIndex {
   prefilter: Prefilter;
   all: Uint8Array;
-  /** The words that can end with a given lower-case character code. */
-  byLast: Map<number, GateWord[]>;
+  /** The words read backwards as a trie over ASCII (state * 128 + char → state, 0 = none), for what ends at an offset. */
+  back: Int32Array;
+  /** The words that end where the backward walk reaches each state. */
+  wordsAt: GateWord[][];
 }
 
 const indexes = new WeakMap<Sink[], GateIndex>();
@@ -58,12 +60,26 @@ function gateIndex(sinks: Sink[]): GateIndex {
     for (const w of sinkWords) words.set(`${w}\0s`, { word: w, kind: w.endsWith('(') ? 'literal' : 'call' });
     for (const w of CREDENTIAL_WORDS) words.set(`${w}\0c`, { word: w, kind: 'credential' });
     const list = [...words.values()];
-    const byLast = new Map<number, GateWord[]>();
+    const trie: Map<number, number>[] = [new Map()];
+    const wordsAt: GateWord[][] = [[]];
     for (const g of list) {
-      const last = g.word.charCodeAt(g.word.length - 1);
-      (byLast.get(last) ?? byLast.set(last, []).get(last)!).push(g);
+      let state = 0;
+      for (let i = g.word.length - 1; i >= 0; i--) {
+        const c = g.word.charCodeAt(i);
+        let next = trie[state].get(c);
+        if (next === undefined) {
+          next = trie.length;
+          trie.push(new Map());
+          wordsAt.push([]);
+          trie[state].set(c, next);
+        }
+        state = next;
+      }
+      wordsAt[state].push(g);
     }
-    index = { prefilter: buildPrefilter(list.map((g) => g.word)), all: new Uint8Array(list.length).fill(1), byLast };
+    const back = new Int32Array(trie.length * 128);
+    trie.forEach((children, state) => children.forEach((next, c) => (back[state * 128 + c] = next)));
+    index = { prefilter: buildPrefilter(list.map((g) => g.word)), all: new Uint8Array(list.length).fill(1), back, wordsAt };
     indexes.set(sinks, index);
   }
   return index;
@@ -78,13 +94,6 @@ function codesOf(text: string, bytes?: Uint8Array): Uint8Array {
     codes[i] = c < 128 ? c : 0x80;
   }
   return codes;
-}
-
-function endsWithWord(codes: Uint8Array, end: number, word: string): boolean {
-  const start = end - word.length;
-  if (start < 0) return false;
-  for (let i = 0; i < word.length; i++) if (fold(codes[start + i]) !== word.charCodeAt(i)) return false;
-  return true;
 }
 
 /**
@@ -105,20 +114,24 @@ export function worthParsing(text: string, sinks: Sink[] = loadSinks(), bytes?: 
   for (const end of ends) {
     if (end === previous) continue; // one entry per word ending here; all of them are handled below
     previous = end;
-    for (const g of index.byLast.get(fold(codes[end - 1])) ?? []) {
-      if (!endsWithWord(codes, end, g.word)) continue;
-      const start = end - g.word.length;
-      if (g.kind === 'credential') {
-        const word = start * 64 + g.word.length;
-        if (found.length && word < found[found.length - 1]) sorted = false;
-        found.push(word);
-        continue;
+    // Every word ending here, by walking back through the reversed-word trie.
+    for (let i = end - 1, state = 0; i >= 0; i--) {
+      const c = fold(codes[i]);
+      state = c < 128 ? index.back[state * 128 + c] : 0;
+      if (state === 0) break;
+      for (const g of index.wordsAt[state]) {
+        if (g.kind === 'credential') {
+          const word = i * 64 + g.word.length;
+          if (found.length && word < found[found.length - 1]) sorted = false;
+          found.push(word);
+          continue;
+        }
+        if (g.kind === 'literal') return true;
+        const before = i > 0 ? codes[i - 1] : 0;
+        if (before === 34 || before === 39) return true;
+        CALL_AFTER.lastIndex = end;
+        if (CALL_AFTER.test(text)) return true;
       }
-      if (g.kind === 'literal') return true;
-      const before = start > 0 ? codes[start - 1] : 0;
-      if (before === 34 || before === 39) return true;
-      CALL_AFTER.lastIndex = end;
-      if (CALL_AFTER.test(text)) return true;
     }
   }
   if (!sorted) found.sort((a, b) => a - b);

@@ -50,7 +50,7 @@ export function parseBlock(block: ScriptBlock): TSESTree.Program | undefined {
   try {
     return parser()(block.code, {
       range: true,
-      loc: false,
+      loc: true, // with loc or range off, typescript-estree walks the whole tree again to delete them
       comment: false,
       tokens: false,
       jsx: block.jsx,
