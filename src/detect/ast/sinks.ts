@@ -89,7 +89,8 @@ function compileSink(spec: SinkSpec, file: string): Sink {
   if (spec.kind !== 'call') fail('`kind` must be name or call');
   if (!Array.isArray(spec.callee) || spec.callee.length === 0) fail('`callee` must be a non-empty list');
   if (!Array.isArray(spec.args) || spec.args.some((a) => !Number.isInteger(a?.at))) fail('`args` must be a list of { at: n }');
-  for (const k of spec.keywords ?? []) if (k !== k.toLowerCase() || k.length < 3) fail(`keyword ${JSON.stringify(k)} must be lower-case, >= 3 chars`);
+  // ASCII only: the pre-parse gate (gate.ts) matches them byte for byte, ASCII case folded.
+  for (const k of spec.keywords ?? []) if (k !== k.toLowerCase() || k.length < 3 || !/^[\x20-\x7e]+$/.test(k)) fail(`keyword ${JSON.stringify(k)} must be lower-case printable ASCII, >= 3 chars`);
   const alternatives = spec.callee!.map((c) => c.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*'));
   return { ...spec, allowRegexes, calleeRegex: new RegExp(`^(?:${alternatives.join('|')})$`) };
 }
