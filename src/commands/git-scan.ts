@@ -164,6 +164,8 @@ function blobScanner(rules: Rule[], engineOptions: { generic: boolean; decode: b
   const workers = threads > 1 && existsSync(CHUNK_WORKER) ? threads - 1 : 0;
   if (workers === 0) {
     let engine: Engine | undefined;
+    // Compiled on the next turn: after the caller has started git, before its first blob arrives.
+    setImmediate(() => (engine ??= createEngine(rules, engineOptions)));
     return {
       scan: async (path, bytes) => detectChunk((engine ??= createEngine(rules, engineOptions)), { path, bytes, origin: { kind: 'file' } }),
       close: async () => undefined,
