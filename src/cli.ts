@@ -37,7 +37,7 @@ Scan options:
       --exclude GLOB      skip paths matching GLOB (repeatable)
       --stdin-name PATH   path to report for "-" (stdin)
   -q, --quiet             print nothing when there are no findings; no notes or summary
-      --threads N         worker threads (default: one per core)
+      --threads N         threads to scan with (default: one per core; 1 = no workers)
 
 Git scan options:
       --history           scan all commits reachable from any ref; one finding per secret and path
