@@ -149,6 +149,21 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
       sites.push({ ...base, group: `single:${f.secret}`, key: name, value: f.secret, credential: true, kind: 'manual', reason });
       group(`single:${f.secret}`, name, false);
     };
+    // One move per string literal: a site the rewriter cannot handle, or a literal already
+    // claimed by another secret, becomes a manual move. Narrows `site` to its literal form.
+    const claimLiteral = <S extends { literal: [number, number] }>(site: S | { manual: string }): site is S => {
+      if ('manual' in site) {
+        manual(site.manual);
+        return false;
+      }
+      const litKey = `${f.path}:${site.literal[0]}`;
+      if (seenLiteral.has(litKey)) {
+        manual('another secret in the same string literal is moved');
+        return false;
+      }
+      seenLiteral.add(litKey);
+      return true;
+    };
     const forced = options.manualPaths?.get(f.path);
     if (forced) {
       manual(forced);
@@ -181,16 +196,7 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
         continue;
       }
       const site = jsSite(program, text, f.path, f.range[0], f.range[1]);
-      if ('manual' in site) {
-        manual(site.manual);
-        continue;
-      }
-      const litKey = `${f.path}:${site.literal[0]}`;
-      if (seenLiteral.has(litKey)) {
-        manual('another secret in the same string literal is moved');
-        continue;
-      }
-      seenLiteral.add(litKey);
+      if (!claimLiteral(site)) continue;
       if (site.group) {
         const id = `obj:${f.path}:${site.group.range[0]}`;
         const fileName = basename(f.path).replace(/\.[^.]+$/, '');
@@ -214,16 +220,7 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
     }
     if (isPythonPath(f.path)) {
       const site = pySite(text, f.range[0], f.range[1]);
-      if ('manual' in site) {
-        manual(site.manual);
-        continue;
-      }
-      const litKey = `${f.path}:${site.literal[0]}`;
-      if (seenLiteral.has(litKey)) {
-        manual('another secret in the same string literal is moved');
-        continue;
-      }
-      seenLiteral.add(litKey);
+      if (!claimLiteral(site)) continue;
       const name = upperSnake(site.holder) || ruleName(f.ruleId);
       group(`single:${site.value}`, name, false);
       sites.push({ ...base, group: `single:${site.value}`, key: name, value: site.value, credential: true, kind: 'py', py: site });
