@@ -18,6 +18,8 @@ export interface FileScanResult {
   binary: number;
   /** AST stage counters for these files (parsed files, time spent). */
   ast: AstCounters;
+  /** Files left for the main thread because they want the AST stage (see EngineOptions.astDefer). */
+  deferred: FileEntry[];
 }
 
 export interface AstCounters {
@@ -34,7 +36,7 @@ function addAst(a: AstCounters, b: AstCounters): AstCounters {
 }
 
 export function scanFileList(engine: Engine, files: FileEntry[], maxFileSize: number): FileScanResult {
-  const result: FileScanResult = { findings: [], notes: [], files: 0, bytes: 0, binary: 0, ast: noAst() };
+  const result: FileScanResult = { findings: [], notes: [], files: 0, bytes: 0, binary: 0, ast: noAst(), deferred: [] };
   const astBefore = { ...astStats };
   for (const file of files) {
     const read = readForScan(file.abs, maxFileSize);
@@ -43,9 +45,15 @@ export function scanFileList(engine: Engine, files: FileEntry[], maxFileSize: nu
       else result.notes.push(`skipped ${file.path}: ${read.reason}`);
       continue;
     }
+    const findings = detectChunk(engine, { path: file.path, bytes: read.bytes, origin: { kind: 'file' } });
+    if (engine.astWanted) {
+      engine.astWanted = false;
+      result.deferred.push(file);
+      continue;
+    }
     result.files++;
     result.bytes += read.bytes.length;
-    for (const f of detectChunk(engine, { path: file.path, bytes: read.bytes, origin: { kind: 'file' } })) result.findings.push(f);
+    for (const f of findings) result.findings.push(f);
   }
   // astStats counts per thread; report this call's share so workers' counts can be summed.
   result.ast = addAst(astStats, { parsed: -astBefore.parsed, failed: -astBefore.failed, skipped: -astBefore.skipped, ms: -astBefore.ms });
@@ -107,7 +115,8 @@ export async function scanFilesParallel(
   const jobs = batches(files, sizes, Math.max(256 * 1024, Math.min(8 * 1024 * 1024, total / (threads * 8))));
   const results: FileScanResult[] = new Array(jobs.length);
   let next = 0;
-  const workers = Array.from({ length: Math.min(threads, jobs.length) }, () => new Worker(WORKER_FILE, { workerData: init }));
+  const workerData: WorkerInit = { ...init, engine: { ...init.engine, astDefer: init.engine.ast !== false } };
+  const workers = Array.from({ length: Math.min(threads, jobs.length) }, () => new Worker(WORKER_FILE, { workerData }));
   try {
     await Promise.all(
       workers.map(
@@ -130,6 +139,9 @@ export async function scanFilesParallel(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+  // The few files that want the AST stage are scanned here, so only this thread loads TypeScript.
+  const deferred = results.flatMap((r) => r.deferred);
+  if (deferred.length) results.push(scanFileList(engineFromInit(init), deferred, maxFileSize));
   return results.reduce(
     (acc, r) => ({
       findings: acc.findings.concat(r.findings),
@@ -138,7 +150,8 @@ export async function scanFilesParallel(
       bytes: acc.bytes + r.bytes,
       binary: acc.binary + r.binary,
       ast: addAst(acc.ast, r.ast),
+      deferred: [],
     }),
-    { findings: [], notes: [], files: 0, bytes: 0, binary: 0, ast: noAst() } as FileScanResult,
+    { findings: [], notes: [], files: 0, bytes: 0, binary: 0, ast: noAst(), deferred: [] } as FileScanResult,
   );
 }

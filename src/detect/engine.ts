@@ -9,6 +9,7 @@ import { decodeSpans, encodedRange, encodedSpans, type EncodedSpan } from './dec
 import { byteOffset, lineIndex, lineText, position } from './location.js';
 import { fingerprint, redact } from './redact.js';
 import { AST_RULES, detectAst, isAstPath, sinkKeywords } from './ast/index.js';
+import { wantsParse } from './ast/detect.js';
 import type { Chunk, Confidence, DetectorKind, Finding, FlowStep, Rule, Severity } from '../types.js';
 
 export interface EngineOptions {
@@ -16,6 +17,11 @@ export interface EngineOptions {
   decode?: boolean;
   /** JS/TS taint checks (src/detect/ast); default true. */
   ast?: boolean;
+  /**
+   * Worker threads: instead of parsing, flag the chunk (`engine.astWanted`) so the main thread
+   * scans it. Loading TypeScript costs ~0.3 s per thread, so one thread should pay it.
+   */
+  astDefer?: boolean;
 }
 
 export interface Engine {
@@ -30,6 +36,9 @@ export interface Engine {
   /** 1 for keyword ids (credential words and sink names) that make a JS/TS file worth parsing. */
   astTracked: Uint8Array;
   ast: boolean;
+  astDefer: boolean;
+  /** Set when a chunk wanted the AST stage and `astDefer` left it to the caller. */
+  astWanted: boolean;
 }
 
 export function createEngine(rules: Rule[], options: EngineOptions = {}): Engine {
@@ -55,7 +64,7 @@ export function createEngine(rules: Rule[], options: EngineOptions = {}): Engine
   for (const id of genericIds) genericTracked[id] = 1;
   const astTracked = new Uint8Array(keywords.length);
   for (const id of astIds) astTracked[id] = 1;
-  return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, genericTracked, generic, decode: options.decode ?? true, astTracked, ast };
+  return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, genericTracked, generic, decode: options.decode ?? true, astTracked, ast, astDefer: options.astDefer ?? false, astWanted: false };
 }
 
 interface RawHit {
@@ -140,7 +149,9 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
         hits.push({ ruleId: g.ruleId, ruleIndex: -1, detector: 'generic', start: g.start, end: g.end, secret: g.secret });
       }
     }
-    if (parse) {
+    if (parse && engine.astDefer) {
+      if (wantsParse(text, path, bytes)) engine.astWanted = true;
+    } else if (parse) {
       for (const a of detectAst(text, path, { bytes })) {
         hits.push({ ruleId: a.ruleId, ruleIndex: -1, detector: 'ast', start: a.start, end: a.end, secret: a.secret, flow: a.flow, confidence: a.confidence });
       }

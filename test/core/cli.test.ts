@@ -271,6 +271,26 @@ describe('threads', () => {
     expect(one.findings.map((f) => `${f.path}:${f.line}`)).toEqual(Array.from({ length: 15 }, (_, k) => `pkg${(k * 16) % 7}/file${String(k * 16).padStart(3, '0')}.ts:${files[`pkg${(k * 16) % 7}/file${String(k * 16).padStart(3, '0')}.ts`].split('\n').findIndex((l) => l.startsWith('const token')) + 1}`).sort());
   });
 
+  it('with workers, files that want the AST stage are parsed on the main thread with the same findings', () => {
+    const files: Record<string, string> = {};
+    const filler = Array.from({ length: 400 }, (_, i) => `export const value${i} = compute(${i}, "${fakeString(i, 24, 'abcdefghij')}"); // line ${i}\n`).join('');
+    for (let i = 0; i < 200; i++) files[`pkg/file${String(i).padStart(3, '0')}.ts`] = filler;
+    // A low-entropy password that only reaches a sink through a constant: only the AST stage sees it.
+    files['src/db.ts'] = "import { Pool } from 'pg';\nconst pw = 'Winter' + '2023?';\nexport const pool = new Pool({ host: 'db', password: pw });\n";
+    const dir = tempTree(files);
+    const run = (threads: string) => {
+      const r = leakfix(['scan', '.', '-f', 'json', '--threads', threads], { cwd: dir });
+      expect(r.code).toBe(1);
+      const report = json(r.stdout);
+      return { findings: report.findings, parsed: (report.stats as { ast?: { parsed: number } }).ast?.parsed };
+    };
+    const one = run('1');
+    const two = run('2');
+    expect(two).toEqual(one);
+    expect(one.parsed).toBe(1);
+    expect(one.findings.map((f) => [f.path, f.detector, f.line, f.column])).toEqual([['src/db.ts', 'ast', 2, 12]]);
+  });
+
   it('rejects a bad --threads value', () => {
     for (const bad of ['0', 'two', '1.5', '999']) {
       const r = leakfix(['scan', '.', '--threads', bad], { cwd: tempTree() });

@@ -61,6 +61,14 @@ interface Candidate {
  * AST hits of one JS/TS text (or the `<script>` blocks of a .vue/.svelte file). Never throws.
  * `bytes`: the text's UTF-8 bytes when the caller has them (the gate reads an ASCII text's bytes as is).
  */
+/** Whether detectAst would parse this file (the cheap checks and the lexical gate). */
+export function wantsParse(text: string, path: string, bytes?: Uint8Array): boolean {
+  const started = performance.now();
+  const wanted = isAstPath(path) && text.length <= MAX_BYTES && !minified(text) && worthParsing(text, loadSinks(), bytes);
+  astStats.ms += performance.now() - started;
+  return wanted;
+}
+
 export function detectAst(text: string, path: string, options: { gate?: boolean; bytes?: Uint8Array } = {}): AstHit[] {
   const started = performance.now(); // the gate's own cost counts as AST time too
   if (!isAstPath(path) || text.length > MAX_BYTES || minified(text) || (options.gate !== false && !worthParsing(text, loadSinks(), options.bytes))) {
