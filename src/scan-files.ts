@@ -115,6 +115,9 @@ export async function scanFilesParallel(
   const jobs = batches(files, sizes, Math.max(256 * 1024, Math.min(8 * 1024 * 1024, total / (threads * 8))));
   const results: FileScanResult[] = new Array(jobs.length);
   let next = 0;
+  // The few files that want the AST stage are scanned on this thread, so only it loads TypeScript.
+  const mainResults: FileScanResult[] = [];
+  let mainEngine: Engine | undefined;
   const workerData: WorkerInit = { ...init, engine: { ...init.engine, astDefer: init.engine.ast !== false } };
   const workers = Array.from({ length: Math.min(threads, jobs.length) }, () => new Worker(WORKER_FILE, { workerData }));
   try {
@@ -128,6 +131,8 @@ export async function scanFilesParallel(
               worker.once('message', (msg: FileScanResult) => {
                 results[id] = msg;
                 send();
+                // While the workers go on, this thread scans the files they left for the AST stage.
+                if (msg.deferred.length) mainResults.push(scanFileList((mainEngine ??= engineFromInit(init)), msg.deferred, maxFileSize));
               });
               worker.postMessage({ files: jobs[id], maxFileSize });
             };
@@ -139,10 +144,7 @@ export async function scanFilesParallel(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  // The few files that want the AST stage are scanned here, so only this thread loads TypeScript.
-  const deferred = results.flatMap((r) => r.deferred);
-  if (deferred.length) results.push(scanFileList(engineFromInit(init), deferred, maxFileSize));
-  return results.reduce(
+  return [...results, ...mainResults].reduce(
     (acc, r) => ({
       findings: acc.findings.concat(r.findings),
       notes: acc.notes.concat(r.notes),
