@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { cli, makeApp, run, withStore, TSC, TYPE_ROOTS, type App } from './helpers.js';
+import { cli, makeApp, run, withStore, NODE_MODULES, TSC, TYPE_ROOTS, type App } from './helpers.js';
 
 function lines(app: App, path: string): string[] {
   return readFileSync(join(app.dir, path), 'utf8').split('\n');
@@ -80,7 +80,8 @@ describe('fixture apps', () => {
   it('TypeScript + jsonwebtoken + AWS SDK: still type-checks, same results', async () => {
     const app = makeApp('ts-jwt-aws');
     const out1 = mkdtempSync(join(tmpdir(), 'leakfix-tsout-'));
-    const build = (outDir: string) => run(process.execPath, [TSC, '-p', 'tsconfig.json', '--outDir', outDir, '--typeRoots', TYPE_ROOTS], app.dir);
+    // --baseUrl resolves the imports (jsonwebtoken, the AWS SDK) from the repo's node_modules.
+    const build = (outDir: string) => run(process.execPath, [TSC, '-p', 'tsconfig.json', '--outDir', outDir, '--typeRoots', TYPE_ROOTS, '--baseUrl', NODE_MODULES], app.dir);
     const b1 = build(out1);
     expect(b1.code, b1.stdout).toBe(0);
     const before = run(process.execPath, [join(out1, 'test.js')], app.dir);

@@ -12,6 +12,9 @@ import { startStore } from '../../src/store/server.js';
 
 export { ROOT };
 
+/** The fixture apps run from temp copies and resolve their libraries (express, pg, …) here. */
+export const NODE_MODULES = join(ROOT, 'node_modules');
+
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** Generated, obviously fake values for the fixtures' <NAME> placeholders. */
@@ -76,7 +79,7 @@ export function makeApp(name: string, seed = 0): App {
   git(dir, 'add', '-A');
   git(dir, 'commit', '-qm', 'initial');
   const storeDir = join(base, 'store');
-  const env = { LEAKFIX_STORE_DIR: storeDir, HOME: base, XDG_STATE_HOME: join(base, 'state'), AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '', AWS_ENDPOINT_URL_SECRETS_MANAGER: '' };
+  const env = { NODE_PATH: NODE_MODULES, LEAKFIX_STORE_DIR: storeDir, HOME: base, XDG_STATE_HOME: join(base, 'state'), AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '', AWS_ENDPOINT_URL_SECRETS_MANAGER: '' };
   return { dir, base, storeDir, values, env };
 }
 
@@ -94,8 +97,9 @@ export function treeHash(dir: string): string {
   return h.digest('hex');
 }
 
+/** Runs a command; NODE_PATH lets the apps' CommonJS `require('express')` etc. find the repo's node_modules. */
 export function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, NODE_PATH: NODE_MODULES, ...env } });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 

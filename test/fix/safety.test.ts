@@ -43,7 +43,7 @@ describe('leakfix fix safety', () => {
         '--- a/src/db.js',
         '+++ b/src/db.js',
         '@@ -1,10 +1,10 @@',
-        " // The pg Pool configuration; `createPool(Pool)` is what `new (require('pg').Pool)(config)` does.",
+        ' // The pg Pool configuration; a pg Pool does not connect until its first query.',
         ' const poolConfig = {',
         "-  host: 'orders-db.internal',",
         '+  host: process.env.POOL_CONFIG_HOST,',
