@@ -1,7 +1,8 @@
 // The GitHub Action, top to bottom: inputs and event → which commits → the same git/file scans
 // the CLI runs → annotations, job summary, SARIF, outputs, PR comment → exit code. No `process`
 // here: action/main.ts passes the environment in through IO.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../fsutil.js';
 import { dirname, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -127,7 +128,7 @@ export async function runAction(io: IO): Promise<number> {
     const category = inputs.category ?? `leakfix/${plan.kind === 'history' ? 'history' : plan.kind === 'files' ? 'files' : 'range'}`;
     const fitted = fitSarif(toSarif(fresh, ctx), category);
     mkdirSync(dirname(sarifFile), { recursive: true });
-    writeFileSync(sarifFile, fitted.text);
+    writeFileAtomic(sarifFile, fitted.text);
     if (fitted.kept < fitted.total) out(command('warning', `SARIF holds the ${fitted.kept} most severe of ${fitted.total} findings (GitHub's upload limits); the job summary and annotations list all`));
     log(`leakfix: SARIF (${fitted.kept} result(s), category ${category}) written to ${sarifFile}`);
   }

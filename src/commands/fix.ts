@@ -270,7 +270,7 @@ export async function fixCommand(flags: FixFlags, io: IO, hooks: FixHooks = {}):
       files.forEach((f, i) => {
         const abs = join(t.root, f.path);
         mkdirSync(dirname(abs), { recursive: true });
-        writeFileAtomic(abs, f.after, existsSync(abs) ? statSync(abs).mode & 0o777 : undefined);
+        writeFileAtomic(abs, f.after);
         step(`write:${i + 1}`);
       });
       step('written');

@@ -1,7 +1,7 @@
 // The fix journal: every file's old content, written (fsync'd) before the first change, so a
 // fix that fails, is killed or is regretted can be put back. It holds secrets, so it lives in
 // the git dir (never committed) or the per-user state dir, with 0600 permissions.
-import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { UserError } from '../errors.js';
@@ -66,7 +66,7 @@ export function restoreFiles(journal: Journal): string[] {
     const now = existsSync(abs) ? sha256(readFileSync(abs)) : null;
     if (now === f.beforeHash) continue;
     if (f.before === null) unlinkSync(abs);
-    else writeFileAtomic(abs, Buffer.from(f.before, 'base64'), existsSync(abs) ? statSync(abs).mode & 0o777 : undefined);
+    else writeFileAtomic(abs, Buffer.from(f.before, 'base64'));
     restored.push(f.path);
   }
   return restored;
