@@ -369,7 +369,7 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
       const text = texts.get(s.path)!;
       if (!/\bgetSecret\b.*leakfix-secrets/.test(text)) {
         const at = importOffset(text, s.path);
-        edits.push({ path: s.path, range: [at, at], text: helperImport(kind, relativeSpecifier(dirname(s.path), dir, helperFile(kind).importName)) });
+        edits.push({ path: s.path, range: [at, at], text: helperImport(relativeSpecifier(dirname(s.path), dir, helperFile(kind).importName)) });
       }
     }
   }
