@@ -5,8 +5,11 @@
 
 export interface Prefilter {
   keywords: string[];
-  /** Scan bytes; returns which keyword ids were seen and end offsets of tracked keywords. */
-  scan(bytes: Uint8Array, tracked?: Uint8Array, positions?: number[], maxPositions?: number): Uint8Array;
+  /**
+   * Scan bytes; returns which keyword ids were seen. For tracked keywords, pushes each match's end
+   * offset to `positions` and, when given, its keyword id to `ids` (same index).
+   */
+  scan(bytes: Uint8Array, tracked?: Uint8Array, positions?: number[], maxPositions?: number, ids?: number[]): Uint8Array;
 }
 
 export function buildPrefilter(keywords: string[]): Prefilter {
@@ -76,7 +79,7 @@ export function buildPrefilter(keywords: string[]): Prefilter {
 
   return {
     keywords,
-    scan(bytes, tracked, positions, maxPositions = 5_000_000) {
+    scan(bytes, tracked, positions, maxPositions = 5_000_000, ids) {
       const seen = new Uint8Array(keywords.length);
       let row = 0;
       const n = bytes.length;
@@ -90,6 +93,7 @@ export function buildPrefilter(keywords: string[]): Prefilter {
             seen[id] = 1;
             if (tracked !== undefined && tracked[id] === 1 && positions !== undefined && positions.length < maxPositions) {
               positions.push(i + 1);
+              if (ids !== undefined) ids.push(id);
             }
           }
         }

@@ -24,7 +24,6 @@ export const CREDENTIAL_WORDS: readonly string[] = [
 const isIdentChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 // Between a name and its `:`/`=`: a closing quote or bracket, spaces.
 const isAssignLead = (c: number) => c === 34 || c === 39 || c === 96 || c === 93 || c === 32 || c === 9;
-const fold = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
 // After a credential name: an assignment whose value is a name (not env/request data), an array
 // (join), Buffer.from, or a concatenation starting with a literal. A plain literal value is left
 // to the generic detector; `pass: '…'` (nodemailer) is the one short name it does not know.
@@ -42,10 +41,8 @@ interface GateWord {
 interface GateIndex {
   prefilter: Prefilter;
   all: Uint8Array;
-  /** The words read backwards as a trie over ASCII (state * 128 + char → state, 0 = none), for what ends at an offset. */
-  back: Int32Array;
-  /** The words that end where the backward walk reaches each state. */
-  wordsAt: GateWord[][];
+  /** The words, by prefilter keyword id. */
+  words: GateWord[];
 }
 
 const indexes = new WeakMap<Sink[], GateIndex>();
@@ -60,26 +57,7 @@ function gateIndex(sinks: Sink[]): GateIndex {
     for (const w of sinkWords) words.set(`${w}\0s`, { word: w, kind: w.endsWith('(') ? 'literal' : 'call' });
     for (const w of CREDENTIAL_WORDS) words.set(`${w}\0c`, { word: w, kind: 'credential' });
     const list = [...words.values()];
-    const trie: Map<number, number>[] = [new Map()];
-    const wordsAt: GateWord[][] = [[]];
-    for (const g of list) {
-      let state = 0;
-      for (let i = g.word.length - 1; i >= 0; i--) {
-        const c = g.word.charCodeAt(i);
-        let next = trie[state].get(c);
-        if (next === undefined) {
-          next = trie.length;
-          trie.push(new Map());
-          wordsAt.push([]);
-          trie[state].set(c, next);
-        }
-        state = next;
-      }
-      wordsAt[state].push(g);
-    }
-    const back = new Int32Array(trie.length * 128);
-    trie.forEach((children, state) => children.forEach((next, c) => (back[state * 128 + c] = next)));
-    index = { prefilter: buildPrefilter(list.map((g) => g.word)), all: new Uint8Array(list.length).fill(1), back, wordsAt };
+    index = { prefilter: buildPrefilter(list.map((g) => g.word)), all: new Uint8Array(list.length).fill(1), words: list };
     indexes.set(sinks, index);
   }
   return index;
@@ -105,34 +83,27 @@ export function worthParsing(text: string, sinks: Sink[] = loadSinks(), bytes?: 
   const index = gateIndex(sinks);
   const codes = codesOf(text, bytes);
   const ends: number[] = [];
-  index.prefilter.scan(codes, index.all, ends);
+  const ids: number[] = [];
+  index.prefilter.scan(codes, index.all, ends, undefined, ids);
   if (ends.length === 0) return false;
   // Credential words as start * 64 + length, in text order; sink words are judged on the spot.
   const found: number[] = [];
   let sorted = true;
-  let previous = -1;
-  for (const end of ends) {
-    if (end === previous) continue; // one entry per word ending here; all of them are handled below
-    previous = end;
-    // Every word ending here, by walking back through the reversed-word trie.
-    for (let i = end - 1, state = 0; i >= 0; i--) {
-      const c = fold(codes[i]);
-      state = c < 128 ? index.back[state * 128 + c] : 0;
-      if (state === 0) break;
-      for (const g of index.wordsAt[state]) {
-        if (g.kind === 'credential') {
-          const word = i * 64 + g.word.length;
-          if (found.length && word < found[found.length - 1]) sorted = false;
-          found.push(word);
-          continue;
-        }
-        if (g.kind === 'literal') return true;
-        const before = i > 0 ? codes[i - 1] : 0;
-        if (before === 34 || before === 39) return true;
-        CALL_AFTER.lastIndex = end;
-        if (CALL_AFTER.test(text)) return true;
-      }
+  for (let k = 0; k < ends.length; k++) {
+    const end = ends[k];
+    const g = index.words[ids[k]];
+    const i = end - g.word.length;
+    if (g.kind === 'credential') {
+      const word = i * 64 + g.word.length;
+      if (found.length && word < found[found.length - 1]) sorted = false;
+      found.push(word);
+      continue;
     }
+    if (g.kind === 'literal') return true;
+    const before = i > 0 ? codes[i - 1] : 0;
+    if (before === 34 || before === 39) return true;
+    CALL_AFTER.lastIndex = end;
+    if (CALL_AFTER.test(text)) return true;
   }
   if (!sorted) found.sort((a, b) => a - b);
   return credentialEvidence(text, found, sinks);
