@@ -82,19 +82,19 @@ export function engineFromInit(init: WorkerInit): Engine {
 const WORKER_FILE = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
 
 /** Splits files into batches of roughly equal bytes so both cores stay busy to the end. */
-function batches(files: FileEntry[], sizes: number[], target: number): FileEntry[][] {
+function batches(files: FileEntry[], target: number): FileEntry[][] {
   const out: FileEntry[][] = [];
   let current: FileEntry[] = [];
   let bytes = 0;
-  files.forEach((f, i) => {
+  for (const f of files) {
     current.push(f);
-    bytes += sizes[i];
+    bytes += f.size;
     if (bytes >= target || current.length >= 512) {
       out.push(current);
       current = [];
       bytes = 0;
     }
-  });
+  }
   if (current.length) out.push(current);
   return out;
 }
@@ -102,17 +102,16 @@ function batches(files: FileEntry[], sizes: number[], target: number): FileEntry
 export async function scanFilesParallel(
   init: WorkerInit,
   files: FileEntry[],
-  sizes: number[],
   maxFileSize: number,
   threads: number,
 ): Promise<FileScanResult> {
-  const total = sizes.reduce((a, b) => a + b, 0);
+  const total = files.reduce((sum, f) => sum + f.size, 0);
   // Small scans (a pre-commit hook) are faster without worker start-up; so is running
   // from TypeScript sources (tests), where no compiled worker file exists.
   if (threads <= 1 || total < 4 * 1024 * 1024 || files.length < 64 || !existsSync(WORKER_FILE)) {
     return scanFileList(engineFromInit(init), files, maxFileSize);
   }
-  const jobs = batches(files, sizes, Math.max(256 * 1024, Math.min(8 * 1024 * 1024, total / (threads * 8))));
+  const jobs = batches(files, Math.max(256 * 1024, Math.min(8 * 1024 * 1024, total / (threads * 8))));
   const results: FileScanResult[] = new Array(jobs.length);
   let next = 0;
   // The few files that want the AST stage are scanned on this thread, so only it loads TypeScript.

@@ -1,5 +1,4 @@
 // The scan pipeline, top to bottom: sources → detect → filter. No process access here.
-import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createEngine, compareFindings, detectChunk } from './detect/engine.js';
 import { listFiles, type FileEntry } from './sources/files.js';
@@ -66,14 +65,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     });
     for (const e of listed) if (!allowedPath(e.path)) entries.push(e);
   }
-  const sizes = entries.map((e) => {
-    try {
-      return statSync(e.abs).size;
-    } catch {
-      return 0;
-    }
-  });
-  const fileResult = await scanFilesParallel(workerInit(options.rules, engineOptions), entries, sizes, maxFileSize, options.threads ?? defaultThreads());
+  const fileResult = await scanFilesParallel(workerInit(options.rules, engineOptions), entries, maxFileSize, options.threads ?? defaultThreads());
 
   let findings = fileResult.findings;
   let bytes = fileResult.bytes;

@@ -98,7 +98,6 @@ export async function runGitScan(flags: GitScanFlags, io: IO): Promise<{ result:
       maxFileSize,
       allOccurrences: flags.allOccurrences,
       skipPath,
-      rules,
       scanBytes: (path, bytes) => detectChunk(engine, { path, bytes, origin: { kind: 'file' } }),
     });
     findings = r.findings;

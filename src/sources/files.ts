@@ -21,6 +21,8 @@ export interface FileEntry {
   abs: string;
   /** Path reported to the user: relative to the scan root, `/`-separated. */
   path: string;
+  /** Size in bytes when listed (0 if it could not be read); balances work across threads. */
+  size: number;
 }
 
 // fast-glob and ignore cost more to load than a pre-commit scan takes; load them on first use.
@@ -80,7 +82,7 @@ export function listFiles(rootArg: string, options: FileListOptions = {}): FileE
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(code === 'ENOENT' ? `path not found: ${rootArg}` : `cannot read ${rootArg}: ${code}`);
   }
-  if (st.isFile()) return [{ abs: root, path: rootArg.split(sep).join('/') }];
+  if (st.isFile()) return [{ abs: root, path: rootArg.split(sep).join('/'), size: st.size }];
   if (!st.isDirectory()) throw new UserError(`not a file or directory: ${rootArg}`);
 
   let paths: string[] | undefined;
@@ -105,18 +107,23 @@ export function listFiles(rootArg: string, options: FileListOptions = {}): FileE
     if (included && !included(p)) continue;
     if (excluded && excluded(p)) continue;
     const abs = join(root, p);
+    let size = 0;
     try {
-      if (lstatSync(abs).isSymbolicLink()) {
+      const link = lstatSync(abs);
+      size = link.size;
+      if (link.isSymbolicLink()) {
         const target = realpathSync(abs);
         if (target !== realRoot && !target.startsWith(realRoot + sep)) continue;
-        if (!statSync(target).isFile()) continue;
+        const st = statSync(target);
+        if (!st.isFile()) continue;
+        size = st.size;
       }
     } catch {
       // Deleted since listing, or a dangling link: the reader reports unreadable files.
       if (!existsSync(abs)) continue;
     }
     const shown = rootArg === '.' ? p : `${rootArg.replace(/[\\/]+$/, '').split(sep).join('/')}/${p}`;
-    entries.push({ abs, path: shown });
+    entries.push({ abs, path: shown, size });
   }
   return entries;
 }

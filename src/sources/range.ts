@@ -7,7 +7,7 @@ import { addedLinesParser, blobReader, gitSync, readLines, unquotePath, waitFor,
 import { looksBinary } from './read.js';
 import { fingerprint } from '../detect/redact.js';
 import { UserError } from '../errors.js';
-import type { CommitInfo, Finding, Rule } from '../types.js';
+import type { CommitInfo, Finding } from '../types.js';
 
 export interface RangeOptions {
   repo: RepoInfo;
@@ -16,7 +16,6 @@ export interface RangeOptions {
   maxFileSize: number;
   allOccurrences: boolean;
   skipPath: (path: string) => boolean;
-  rules: Rule[];
   scanBytes: (path: string, bytes: Buffer) => Finding[];
 }
 
@@ -76,7 +75,7 @@ interface PendingFile {
 const FORMAT = '--format=%x01%H%x00%an%x00%ae%x00%aI%x00%s';
 
 export async function scanRange(options: RangeOptions): Promise<RangeResult> {
-  const { repo, rules } = options;
+  const { repo } = options;
   const { revs, notes } = resolveRange(repo, options.range);
   const result: RangeResult = { findings: [], notes, commits: 0, files: 0, bytes: 0, binarySkipped: 0 };
   const args = ['-c', 'core.quotePath=false', 'log', '--stdin', '--date-order', '--reverse', '--no-renames', '--no-abbrev', '--cc', '-U0', '--raw', '--no-color', '--no-ext-diff', '--no-textconv', FORMAT, '--'];
