@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../fsutil.js';
 import { decodeText } from '../detect/engine.js';
 import { redact } from '../detect/redact.js';
 import { runScan, type ScanFlags } from './scan.js';
-import { planFix, shown, type FilePlan, type Plan, type Style } from '../fix/plan.js';
+import { planFix, shown, type FilePlan, type ManualSite, type Plan, type Style } from '../fix/plan.js';
 import { checkPrefix, parseTags, repoSegment, sha256, tagValue } from '../fix/names.js';
 import { checkSecrets, connectStore, hasAwsConfig, writeSecrets, type StoreConnection, type StoreKind } from '../fix/store.js';
 import { commitsWith, dirtyPaths, repoOf, stage, stagedPaths } from '../fix/git.js';
@@ -287,7 +287,7 @@ export async function fixCommand(flags: FixFlags, io: IO, hooks: FixHooks = {}):
     step('verified');
     if (flags.staged) stage(t.root, files.map((f) => f.path));
 
-    io.stdout(renderSummary(plan, stored, exposure, conn.where, flags.showSecrets));
+    io.stdout(renderSummary(plan, stored, exposure, conn.where));
     return plan.manual.length ? 1 : 0;
   } finally {
     await conn.close();
@@ -331,7 +331,7 @@ function renderPlan(plan: Plan, flags: FixFlags, exposure: Map<string, string[]>
   }
   if (plan.manual.length) {
     out.push('', 'Move by hand (the value would be stored; leakfix cannot rewrite these):');
-    for (const m of plan.manual) out.push(`  ${m.path}:${m.line}:${m.column} ${m.ruleId} ${m.redacted}: ${m.reason} → read ${m.env} (${m.secret})`);
+    out.push(...plan.manual.map(manualLine));
   }
   out.push('', 'Must be rotated at the provider (moving does not un-leak):', ...rotationLines(plan, exposure), '');
   const hidden = flags.showSecrets ? [] : plan.secrets.flatMap((s) => s.members.filter((m) => m.credential).map((m) => m.value));
@@ -339,16 +339,21 @@ function renderPlan(plan: Plan, flags: FixFlags, exposure: Map<string, string[]>
   return out.join('\n');
 }
 
-function renderSummary(plan: Plan, stored: { name: string; action: string; versionId?: string }[], exposure: Map<string, string[]>, where: string, _show: boolean): string {
+/** A site leakfix cannot rewrite: where, which rule, the redacted value, why, and what to read instead. */
+function manualLine(m: ManualSite): string {
+  return `  ${m.path}:${m.line}:${m.column} ${m.ruleId} ${m.redacted}: ${m.reason} → read ${m.env} (${m.secretName})`;
+}
+
+function renderSummary(plan: Plan, stored: { name: string; action: string; versionId?: string }[], exposure: Map<string, string[]>, where: string): string {
   const verb: Record<string, string> = { create: 'created', unchanged: 'already stored', extend: 'new version (keys added)', update: 'new version' };
   const out = [`leakfix fix: ${stored.length} secret(s) in ${where}`];
   for (const s of stored) out.push(`  ${s.name}: ${verb[s.action]}${s.versionId ? ` (version ${s.versionId})` : ''}`);
   const files = [...new Set(plan.rewrites.map((r) => r.path))];
   out.push(`Rewrote ${plan.rewrites.length} place(s) in ${files.length} file(s); the mapping is in ${MAPPING_PATH} (commit it).`);
-  for (const r of plan.rewrites) out.push(`  ${r.path}:${r.line} → ${r.env}${r.key ? ` (${r.secret} key ${r.key})` : ` (${r.secret})`}`);
+  for (const r of plan.rewrites) out.push(`  ${r.path}:${r.line} → ${r.env}${r.key ? ` (${r.secretName} key ${r.key})` : ` (${r.secretName})`}`);
   if (plan.manual.length) {
     out.push('Move by hand (already stored; leakfix cannot rewrite these):');
-    for (const m of plan.manual) out.push(`  ${m.path}:${m.line}:${m.column} ${m.ruleId} ${m.redacted}: ${m.reason} → read ${m.env} (${m.secret})`);
+    out.push(...plan.manual.map(manualLine));
   }
   out.push('Must be rotated at the provider (moving does not un-leak):', ...rotationLines(plan, exposure));
   out.push('Run the app with its secrets: leakfix run -- <command>   Undo the file changes: leakfix fix --undo', '');

@@ -43,14 +43,15 @@ export interface ManualSite {
   redacted: string;
   reason: string;
   env: string;
-  secret: string;
+  /** The Secrets Manager name the value is (or would be) stored under. */
+  secretName: string;
 }
 
 export interface RewriteSite {
   path: string;
   line: number;
   env: string;
-  secret: string;
+  secretName: string;
   key?: string;
 }
 
@@ -267,14 +268,14 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
     return env;
   };
 
-  const resolved: (SiteDraft & { env: string; secret: string; memberKey?: string })[] = [];
+  const resolved: (SiteDraft & { env: string; secretName: string; memberKey?: string })[] = [];
   for (const s of sites) {
     const g = groups.get(s.group)!;
     // Code that repeats a value already moved reads the same variable.
     const known = s.kind !== 'env' && s.credential ? envOfValue.get(s.value) : undefined;
     if (known) {
       const m = mapping[known];
-      resolved.push({ ...s, env: known, secret: m.secretId, memberKey: m.key });
+      resolved.push({ ...s, env: known, secretName: m.secretId, memberKey: m.key });
       for (const sec of secretOfGroup.values()) if (sec.name === m.secretId && s.credential) sec.foundIn.push(`${s.path}:${s.line}`);
       continue;
     }
@@ -286,7 +287,7 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
     let env: string;
     if (s.kind === 'env') {
       if (takenEnv.has(s.key) && takenEnv.get(s.key) !== s.value) {
-        resolved.push({ ...s, kind: 'manual', reason: `${s.key} is set to another value elsewhere`, env: s.key, secret: planned.name });
+        resolved.push({ ...s, kind: 'manual', reason: `${s.key} is set to another value elsewhere`, env: s.key, secretName: planned.name });
         continue;
       }
       env = s.key;
@@ -299,7 +300,7 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
     if (s.credential) planned.foundIn.push(`${s.path}:${s.line}`);
     mapping[env] = key === undefined ? { secretId: planned.name } : { secretId: planned.name, key };
     if (s.credential && !envOfValue.has(s.value)) envOfValue.set(s.value, env);
-    resolved.push({ ...s, env, secret: planned.name, memberKey: key });
+    resolved.push({ ...s, env, secretName: planned.name, memberKey: key });
   }
   const secrets = [...secretOfGroup.values()].filter((p) => p.members.length > 0);
   for (const p of secrets) {
@@ -316,7 +317,7 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
   const sdkSites: { s: (typeof resolved)[number]; kind: HelperKind }[] = [];
   for (const s of resolved) {
     if (s.kind === 'manual') {
-      if (s.finding) manual.push({ path: s.path, line: s.line, column: s.column, ruleId: s.ruleId, redacted: s.finding.redacted, reason: s.reason ?? '', env: s.env, secret: s.secret });
+      if (s.finding) manual.push({ path: s.path, line: s.line, column: s.column, ruleId: s.ruleId, redacted: s.finding.redacted, reason: s.reason ?? '', env: s.env, secretName: s.secretName });
       continue;
     }
     if (s.credential) {
@@ -324,9 +325,9 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
       set.add(s.finding?.secret ?? s.value);
       moved.set(s.path, set);
     }
-    rewrites.push({ path: s.path, line: s.line, env: s.env, secret: s.secret, key: s.memberKey });
+    rewrites.push({ path: s.path, line: s.line, env: s.env, secretName: s.secretName, key: s.memberKey });
     if (s.kind === 'env') {
-      edits.push({ path: s.path, range: s.envLine!, text: envComment({ key: s.key, value: '', range: s.envLine! }, s.secret) });
+      edits.push({ path: s.path, range: s.envLine!, text: envComment({ key: s.key, value: '', range: s.envLine! }, s.secretName) });
     } else if (s.kind === 'py') {
       edits.push({ path: s.path, range: (s.py as { literal: [number, number] }).literal, text: pyReplacement(s.py as Exclude<typeof s.py, { manual: string } | undefined>, s.env) });
       needsOs.add(s.path);
@@ -362,7 +363,7 @@ export function planFix(findings: Finding[], texts: Map<string, string>, options
   for (const { s, kind } of sdkSites) {
     const dir = helperDirs.get(kind)!;
     const site = s.js!;
-    const args = s.memberKey === undefined ? JSON.stringify(s.secret) : `${JSON.stringify(s.secret)}, ${JSON.stringify(s.memberKey)}`;
+    const args = s.memberKey === undefined ? JSON.stringify(s.secretName) : `${JSON.stringify(s.secretName)}, ${JSON.stringify(s.memberKey)}`;
     edits.push({ path: s.path, range: site.literal, text: jsReplacement(site, `(await getSecret(${args}))`) });
     if (!imported.has(s.path)) {
       imported.add(s.path);
