@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { detectChunk, createEngine, type Engine, type EngineOptions } from './detect/engine.js';
 import { compileRule } from './rules/load.js';
+import { stripCompiled } from './rules/select.js';
 import { readForScan } from './sources/read.js';
 import { astStats } from './detect/ast/detect.js';
 import type { FileEntry } from './sources/files.js';
@@ -67,10 +68,7 @@ export interface WorkerInit {
 
 export function workerInit(rules: Rule[], engine: EngineOptions): WorkerInit {
   return {
-    rules: rules.map((r) => {
-      const { regex: _r, allowRegexes: _a, pathMatch: _p, source, ...spec } = r;
-      return { spec, source };
-    }),
+    rules: rules.map((r) => ({ spec: stripCompiled(r), source: r.source })),
     engine,
   };
 }

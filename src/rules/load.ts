@@ -89,10 +89,6 @@ export function compileRule(spec: RuleSpec, source: string): Rule {
   return { ...spec, keywords: spec.keywords.map(String), regex, allowRegexes, pathMatch, source };
 }
 
-export function loadRuleFile(file: string): Rule[] {
-  return readRuleFile(file).map((spec) => compileRule(spec, file));
-}
-
 /** Loads every rule file of a directory (or one file); ids must be unique across them. */
 export function loadRules(dirOrFile: string = BUILTIN_RULES_DIR): Rule[] {
   let isDir: boolean;

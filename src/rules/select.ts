@@ -28,8 +28,3 @@ export function stripCompiled(rule: Rule): RuleSpec {
   const { regex: _r, allowRegexes: _a, pathMatch: _p, source: _s, ...spec } = rule;
   return spec;
 }
-
-export function genericEnabled(config: Config, id: string): boolean {
-  const isDisabled = picomatch(config.rules.disable.length ? config.rules.disable : ['\0none']);
-  return !isDisabled(id);
-}
