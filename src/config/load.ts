@@ -1,5 +1,6 @@
 // .leakfix.yaml: find, parse and validate. Every error names the file, the key and the cause.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import picomatch from 'picomatch';
 import { parseYaml } from '../rules/yaml-cache.js';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -19,6 +20,11 @@ export interface Config {
   decode: boolean;
   ast: boolean;
   maxFileSize?: number;
+}
+
+/** Whether a rule id is switched off by `rules.disable` (ids or globs). */
+export function ruleDisabled(config: Config): (ruleId: string) => boolean {
+  return config.rules.disable.length ? picomatch(config.rules.disable) : () => false;
 }
 
 export const CONFIG_NAMES = ['.leakfix.yaml', '.leakfix.yml'];

@@ -1,6 +1,6 @@
 // Filters are small named pure passes over findings; the pipeline runs them in order.
 import picomatch from 'picomatch';
-import type { Config } from '../config/load.js';
+import { ruleDisabled, type Config } from '../config/load.js';
 import type { Finding } from '../types.js';
 
 export type Pass = (findings: Finding[]) => Finding[];
@@ -31,7 +31,7 @@ export function filterAllowedPaths(allowPaths: string[]): Pass {
 
 /** Drops findings of disabled rule ids (globs), including generic detectors; applies overrides. */
 export function filterDisabled(config: Config): Pass {
-  const disabled = config.rules.disable.length ? picomatch(config.rules.disable) : () => false;
+  const disabled = ruleDisabled(config);
   return (findings) =>
     findings
       .filter((f) => !disabled(f.ruleId))

@@ -1,14 +1,13 @@
 // Built-in rules + config → the rule set a scan uses: disable, override, add custom rules.
-import picomatch from 'picomatch';
 import { UserError } from '../errors.js';
 import { assertUniqueIds, compileRule, loadRules } from './load.js';
-import type { Config } from '../config/load.js';
+import { ruleDisabled, type Config } from '../config/load.js';
 import type { Rule, RuleSpec } from '../types.js';
 import { GENERIC_RULES } from '../detect/generic.js';
 
 export function selectRules(config: Config, builtin: Rule[] = loadRules()): Rule[] {
   const where = config.file ?? '.leakfix.yaml';
-  const isDisabled = picomatch(config.rules.disable.length ? config.rules.disable : ['\0none']);
+  const isDisabled = ruleDisabled(config);
   const known = new Set([...builtin.map((r) => r.id), ...Object.keys(GENERIC_RULES)]);
   for (const id of Object.keys(config.rules.override)) {
     if (!known.has(id)) throw new UserError(`${where}: \`rules.override.${id}\`: no rule has this id`);
