@@ -131,7 +131,9 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
   const hits: RawHit[] = [];
   const parse = astSeen && engine.ast && depth === 0 && isAstPath(path);
   any ||= parse;
-  const decoding = engine.decode && depth === 0 && !/\.map$/.test(path);
+  // Source maps hold VLQ mappings and embedded sources: neither decoded nor read for assignments.
+  const sourceMap = path.endsWith('.map');
+  const decoding = engine.decode && depth === 0 && !sourceMap;
   const spans = decoding ? encodedSpans(bytes) : [];
   // Most files stop here: text is decoded only when a keyword or an encoded run was seen.
   if (!any && spans.length === 0) return hits;
@@ -142,7 +144,7 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
       if (candidate[r] === 0 || (rule.pathMatch && !rule.pathMatch(path))) return;
       hits.push(...patternHits(rule, r, text));
     });
-    if (positions.length && !/\.map$/.test(path)) {
+    if (positions.length && !sourceMap) {
       // Prefilter positions are byte offsets; map them to string offsets for non-ASCII text.
       const offsets = ascii ? positions : byteToCharOffsets(bytes, positions);
       for (const g of detectGeneric(text, offsets, path)) {
