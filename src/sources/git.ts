@@ -47,7 +47,11 @@ export interface RepoInfo {
 /** One git call answers every question a git scan asks before it starts. */
 export function repoInfo(dir: string): RepoInfo {
   const r = gitSync(dir, ['rev-parse', '--is-bare-repository', '--is-shallow-repository']);
-  if (r.code !== 0) throw new UserError(`${dir}: not a git repository (${firstLine(r.stderr)})`);
+  if (r.code !== 0) {
+    // git's own reason, unless it only repeats ours ("not a git repository (or any of the parent directories)").
+    const reason = firstLine(r.stderr).replace(/^fatal:\s*/, '');
+    throw new UserError(`${dir}: not a git repository${/not a git repository/i.test(reason) || !reason ? '' : ` (${reason})`}`);
+  }
   const [bare, shallow] = r.stdout.toString('utf8').split('\n');
   // --show-toplevel fails in a bare repository (and inside .git): then git runs where it was asked.
   const top = bare === 'true' ? '' : gitSync(dir, ['rev-parse', '--show-toplevel']).stdout.toString('utf8').trim();
