@@ -2,6 +2,8 @@
 // one linear scan over the bytes (a regex here cost more than all detection together), then
 // decoded once and scanned again; findings point at the encoded span.
 
+import { newByteScan, TABLE_OFFSET, type ByteScan } from './wasm/instance.js';
+
 export interface EncodedSpan {
   start: number;
   end: number;
@@ -12,73 +14,25 @@ export interface EncodedRun extends EncodedSpan {
   decoded: string;
 }
 
-const MIN_BASE64 = 32;
-// Bit flags per byte for base64 runs: upper, lower, digit, '+' '/', '-' '_'.
-const CLASS = new Uint8Array(256);
-for (let c = 0; c < 256; c++) {
-  if (c >= 65 && c <= 90) CLASS[c] = 1;
-  else if (c >= 97 && c <= 122) CLASS[c] = 2;
-  else if (c >= 48 && c <= 57) CLASS[c] = 4;
-  else if (c === 43 || c === 47) CLASS[c] = 8;
-  else if (c === 45 || c === 95) CLASS[c] = 16;
-}
-const MIXED = 1 | 2 | 4; // real encodings mix cases and digits; identifiers rarely do
-const BOTH_ALPHABETS = 8 | 16; // standard and URL-safe characters never mix
-
-// Characters that may sit between percent escapes in an encoded value.
-const URLCH = new Uint8Array(256);
-for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+=&:/-') URLCH[ch.charCodeAt(0)] = 1;
-const HEX = new Uint8Array(256);
-for (const ch of '0123456789abcdefABCDEF') HEX[ch.charCodeAt(0)] = 1;
+// The scan itself is `encoded` in wasm/bytescan.wat (≥ 32 base64 characters mixing upper case,
+// lower case and digits from one alphabet, or a URL run with ≥ 2 %XX escapes); one instance per
+// thread, its memory grown to the largest input seen.
+const SPANS = TABLE_OFFSET;
+const INPUT = SPANS + 16 * 12 * 256;
+let wasm: ByteScan | undefined;
 
 /** Byte spans that may hold base64 (≥ 32 chars, mixed case and digits) or ≥ 2 percent escapes. */
 export function encodedSpans(bytes: Uint8Array, max = 200): EncodedSpan[] {
+  wasm ??= newByteScan(INPUT + 64 * 1024);
+  wasm.reserve(INPUT + bytes.length + 16); // the module may read a few bytes past the end
+  wasm.u8.set(bytes, INPUT);
+  const count = wasm.fn.encoded(INPUT, bytes.length, SPANS, Math.min(max, 16 * 256));
   const spans: EncodedSpan[] = [];
-  const n = bytes.length;
-  let i = 0;
-  while (i < n && spans.length < max) {
-    const c = bytes[i];
-    if (CLASS[c] !== 0) {
-      const start = i;
-      let mask = 0; // which character classes the run uses: one OR per byte, no branches
-      for (; i < n; i++) {
-        const k = CLASS[bytes[i]];
-        if (k === 0) break;
-        mask |= k;
-      }
-      let end = i;
-      while (end < n && bytes[end] === 61 && end - i < 2) end++; // '=' padding
-      if (end - start >= MIN_BASE64 && (mask & MIXED) === MIXED && (mask & BOTH_ALPHABETS) !== BOTH_ALPHABETS) {
-        spans.push({ start, end, encoding: 'base64' });
-      } else if (bytes[i] === 37) {
-        i = percentRun(bytes, start, spans);
-      }
-      i = Math.max(i, end);
-      continue;
-    }
-    if (c === 37 && i + 2 < n && HEX[bytes[i + 1]] && HEX[bytes[i + 2]]) {
-      i = percentRun(bytes, i, spans);
-      continue;
-    }
-    i++;
+  const { i32 } = wasm;
+  for (let k = 0, at = SPANS >> 2; k < count; k++, at += 3) {
+    spans.push({ start: i32[at], end: i32[at + 1], encoding: i32[at + 2] === 1 ? 'base64' : 'percent' });
   }
   return spans;
-}
-
-/** Extends a run of URL characters and %XX escapes from `start`; records it if it has ≥ 2 escapes. */
-function percentRun(bytes: Uint8Array, start: number, spans: EncodedSpan[]): number {
-  let i = start;
-  let escapes = 0;
-  const n = bytes.length;
-  while (i < n) {
-    if (bytes[i] === 37 && i + 2 < n && HEX[bytes[i + 1]] && HEX[bytes[i + 2]]) {
-      escapes++;
-      i += 3;
-    } else if (URLCH[bytes[i]]) i++;
-    else break;
-  }
-  if (escapes >= 2) spans.push({ start, end: i, encoding: 'percent' });
-  return Math.max(i, start + 1);
 }
 
 function mostlyPrintable(text: string): boolean {

@@ -112,7 +112,7 @@ export function looksLikeSecret(value: string, kind: string, quoted: boolean, pa
 // After the identifier: an optional closing quote/bracket, an assignment operator (never a
 // comparison), then a quoted or bare value.
 // A TypeScript annotation (`dbPassword: string = "…"`) counts only when a quoted value follows.
-const ASSIGNMENT =
+export const ASSIGNMENT =
   /(?:["'`]\]?|\])?[ \t]*(?:=>|:=|\?=|(?<![=!<>])=(?!=)|:[ \t]*[A-Za-z_$][\w$.]*(?:<[^>\r\n]{0,40}>)?(?:\[\])?[ \t]*=(?![=>])(?=[ \t]*["'`])|:(?!:))[ \t]*(?:(?<q>["'`])(?<secret>(?:\\.|(?!\k<q>)[^\\\r\n]){1,1000})\k<q>|(?<bare>[^\s"'`,;#&|)}\]]{1,1000}))/dy;
 const XML_ELEMENT = />(?<secret>[^<>\s]{1,1000})<\//dy;
 
@@ -125,6 +125,51 @@ const isIdent = (code: number) => code < 128 && IDENT[code] === 1;
 // `=`, `:`, `?` (?=), or `>` (an XML element). Anything else (`.length`, `(`, `,`) is a use, not a definition.
 const AFTER_KEY = new Uint8Array(128);
 for (const ch of `"'\`] \t=:?>`) AFTER_KEY[ch.charCodeAt(0)] = 1;
+
+const isQuote = (c: number) => c === 34 || c === 39 || c === 96;
+const isBlank = (c: number) => c === 32 || c === 9;
+const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57) || c === 46;
+
+/**
+ * In code, only a quoted value can be a hard-coded secret (a bare value is an expression). This
+ * says, without running ASSIGNMENT, whether a quote follows the operator after `end` (or an XML
+ * element or a type annotation might): false exactly where ASSIGNMENT would find no quoted value.
+ * Most credential names in code (`token = getToken()`, `password: user.password`) stop here.
+ */
+export function mayHaveQuotedValue(text: string, end: number): boolean {
+  let i = end;
+  let c = text.charCodeAt(i);
+  if (c === 62 /* > */) return true; // <password>…</password>
+  if (isQuote(c)) {
+    c = text.charCodeAt(++i);
+    if (c === 93 /* ] */) c = text.charCodeAt(++i);
+  } else if (c === 93) c = text.charCodeAt(++i);
+  while (isBlank(c)) c = text.charCodeAt(++i);
+  const next = text.charCodeAt(i + 1);
+  if (c === 61 /* = */) {
+    if (next === 61) return false; // a comparison
+    i += next === 62 ? 2 : 1;
+  } else if (c === 58 /* : */) {
+    if (next === 58) return false;
+    if (next === 61) i += 2;
+    else {
+      c = text.charCodeAt(++i);
+      while (isBlank(c)) c = text.charCodeAt(++i);
+      if (isNameStart(c)) {
+        // `name: Type = "…"` (a TypeScript annotation) is the only way on from here.
+        while (isNameChar(c)) c = text.charCodeAt(++i);
+        if (c === 60 /* < */ || c === 91 /* [ */) return true;
+        while (isBlank(c)) c = text.charCodeAt(++i);
+        return c === 61;
+      }
+    }
+  } else if (c === 63 /* ? */ && next === 61) i += 2;
+  else return false;
+  c = text.charCodeAt(i);
+  while (isBlank(c)) c = text.charCodeAt(++i);
+  return isQuote(c);
+}
 
 // Identifiers repeat a lot within and across files; their kind is a pure function of the name.
 const kindCache = new Map<string, string | null>();
@@ -151,6 +196,7 @@ export interface GenericHit {
  */
 export function detectGeneric(text: string, hits: number[], path: string): GenericHit[] {
   const out: GenericHit[] = [];
+  const code = CODE_EXT.test(path);
   // Hits arrive in text order, so several keywords in one identifier share its end: one look each.
   let lastEnd = -1;
   for (const hit of hits) {
@@ -162,6 +208,7 @@ export function detectGeneric(text: string, hits: number[], path: string): Gener
     lastEnd = end;
     const after = text.charCodeAt(end);
     if (!(after < 128 && AFTER_KEY[after] === 1)) continue;
+    if (code && !mayHaveQuotedValue(text, end)) continue;
     let start = hit - 1;
     while (start > 0 && hit - start < 100 && isIdent(text.charCodeAt(start - 1))) start--;
     const identifier = text.slice(start, end).replace(/^[-.$@]+|[-.]+$/g, '');

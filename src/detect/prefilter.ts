@@ -1,7 +1,8 @@
 // Keyword prefilter: one Aho-Corasick pass over the raw bytes finds which keywords occur,
-// so no rule regex runs on a file that lacks all of that rule's keywords. The automaton is
-// a full DFA (256 transitions per state) with ASCII case folded into the table, which keeps
-// the hot loop to one table load and one flag test per byte.
+// so no rule regex runs on a file that lacks all of that rule's keywords. The automaton is a
+// full DFA over byte classes (ASCII case folded into the class table), run by the WebAssembly
+// loop in wasm/bytescan.wat: one table load per byte, four streams interleaved.
+import { newByteScan, TABLE_OFFSET } from './wasm/instance.js';
 
 export interface Prefilter {
   keywords: string[];
@@ -12,55 +13,64 @@ export interface Prefilter {
   scan(bytes: Uint8Array, tracked?: Uint8Array, positions?: number[], maxPositions?: number, ids?: number[]): Uint8Array;
 }
 
+// Input is scanned in pieces so the event buffers have a fixed size: a piece has at most one
+// event per byte, spread over four streams.
+const PIECE = 128 * 1024;
+const STREAMS = 4;
+const STRIDE = 8 * (PIECE / STREAMS + STREAMS);
+
 export function buildPrefilter(keywords: string[]): Prefilter {
   const encoded = keywords.map((k) => Buffer.from(k.toLowerCase(), 'utf8'));
-  // Trie with Map children first; converted to a dense DFA below.
+  // One class per distinct keyword byte; class 0 for bytes no keyword has. Upper-case ASCII
+  // shares its lower-case letter's class.
+  const classOf = new Uint8Array(256);
+  let classes = 1;
+  for (const word of encoded) for (const b of word) if (classOf[b] === 0) classOf[b] = classes++;
+  for (let b = 65; b <= 90; b++) classOf[b] = classOf[b + 32];
+  let width = 1;
+  while (width < classes) width *= 2;
+  const warm = Math.max(0, ...encoded.map((w) => w.length - 1));
+
+  // Trie over classes, then fail links and the full transition table by BFS.
   const children: Map<number, number>[] = [new Map()];
   const outputs: number[][] = [[]];
   encoded.forEach((word, id) => {
     let s = 0;
     for (const b of word) {
-      let next = children[s].get(b);
+      const c = classOf[b];
+      let next = children[s].get(c);
       if (next === undefined) {
         next = children.length;
         children.push(new Map());
         outputs.push([]);
-        children[s].set(b, next);
+        children[s].set(c, next);
       }
       s = next;
     }
     outputs[s].push(id);
   });
   const stateCount = children.length;
-  const delta = new Int32Array(stateCount * 256);
+  const delta = new Int32Array(stateCount * width);
   const fail = new Int32Array(stateCount);
-  const fold = (b: number) => (b >= 65 && b <= 90 ? b + 32 : b);
-  // BFS over the trie fills fail links and completes the transition table.
   const queue: number[] = [];
-  for (let b = 0; b < 256; b++) {
-    const next = children[0].get(fold(b));
-    if (next !== undefined) {
-      delta[b] = next;
-      if (fold(b) === b) queue.push(next);
-    }
+  for (const [c, next] of children[0]) {
+    delta[c] = next;
+    queue.push(next);
   }
-  while (queue.length) {
-    const s = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const s = queue[head];
     outputs[s] = outputs[s].concat(outputs[fail[s]]);
-    for (let b = 0; b < 256; b++) {
-      const next = children[s].get(fold(b));
+    for (let c = 0; c < classes; c++) {
+      const next = children[s].get(c);
       if (next !== undefined) {
-        delta[s * 256 + b] = next;
-        if (fold(b) === b) {
-          fail[next] = delta[fail[s] * 256 + b];
-          queue.push(next);
-        }
+        delta[s * width + c] = next;
+        fail[next] = delta[fail[s] * width + c];
+        queue.push(next);
       } else {
-        delta[s * 256 + b] = delta[fail[s] * 256 + b];
+        delta[s * width + c] = delta[fail[s] * width + c];
       }
     }
   }
-  // Flatten outputs for the hot loop.
   const outStart = new Int32Array(stateCount + 1);
   const outList: number[] = [];
   for (let s = 0; s < stateCount; s++) {
@@ -69,31 +79,45 @@ export function buildPrefilter(keywords: string[]): Prefilter {
   }
   outStart[stateCount] = outList.length;
   const outIds = Int32Array.from(outList);
-  // Each entry is the next state's row offset (state << 8), bit-inverted when that state ends
-  // a keyword: the hot loop then needs one table load and one sign test per byte.
-  const table = new Int32Array(stateCount * 256);
-  for (let i = 0; i < table.length; i++) {
+
+  // Memory: tables, four event counts, the event buffers, then the input piece (with the warm-up
+  // bytes before it and slack after it: the module may read a few bytes past the end).
+  const rowShift = Math.log2(width * 4);
+  const counts = TABLE_OFFSET + stateCount * width * 4;
+  const events = counts + 16;
+  const input = events + STREAMS * STRIDE;
+  const wasm = newByteScan(input + warm + PIECE + 16);
+  wasm.u8.set(classOf, 0);
+  const table = TABLE_OFFSET >> 2;
+  for (let i = 0; i < delta.length; i++) {
     const next = delta[i];
-    table[i] = outStart[next + 1] > outStart[next] ? ~(next << 8) : next << 8;
+    const row = next << rowShift;
+    wasm.i32[table + i] = outStart[next + 1] > outStart[next] ? ~row : row;
   }
 
   return {
     keywords,
     scan(bytes, tracked, positions, maxPositions = 5_000_000, ids) {
       const seen = new Uint8Array(keywords.length);
-      let row = 0;
-      const n = bytes.length;
-      for (let i = 0; i < n; i++) {
-        row = table[row | bytes[i]];
-        if (row < 0) {
-          row = ~row;
-          const s = row >> 8;
-          for (let k = outStart[s], end = outStart[s + 1]; k < end; k++) {
-            const id = outIds[k];
-            seen[id] = 1;
-            if (tracked !== undefined && tracked[id] === 1 && positions !== undefined && positions.length < maxPositions) {
-              positions.push(i + 1);
-              if (ids !== undefined) ids.push(id);
+      const { u8, i32, fn } = wasm;
+      for (let a = 0; a < bytes.length; a += PIECE) {
+        const b = Math.min(bytes.length, a + PIECE);
+        const before = Math.min(a, warm);
+        u8.set(bytes.subarray(a - before, b), input);
+        fn.keywords(input, before, before + (b - a), warm, events, STRIDE);
+        const base = a - before;
+        // Streams cover consecutive quarters, so reading them in turn keeps offsets in order.
+        for (let k = 0; k < STREAMS; k++) {
+          const count = i32[(counts >> 2) + k];
+          for (let e = 0, at = (events + k * STRIDE) >> 2; e < count; e++, at += 2) {
+            const s = i32[at + 1] >> rowShift;
+            for (let o = outStart[s], end = outStart[s + 1]; o < end; o++) {
+              const id = outIds[o];
+              seen[id] = 1;
+              if (tracked !== undefined && tracked[id] === 1 && positions !== undefined && positions.length < maxPositions) {
+                positions.push(i32[at] + base);
+                if (ids !== undefined) ids.push(id);
+              }
             }
           }
         }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeAwsKeyId, fakeGithubToken, fakeString } from '../helpers/tokens.js';
 import { builtinEngine, detect, span, fakeStripeKey } from './helpers.js';
 import { fingerprint, redact } from '../../src/detect/redact.js';
+import { ASSIGNMENT, mayHaveQuotedValue } from '../../src/detect/generic.js';
 
 const gh = fakeGithubToken(7);
 
@@ -155,6 +156,34 @@ describe('generic detector: db_password = "Summer2024!"', () => {
     expect(found[0].detector).toBe('generic');
     expect(found[0].secret).toBe('Summer2024!');
     expect(found[0].redacted).toBe('Su…!');
+  });
+});
+
+describe('generic detector: the quick check before the assignment regex', () => {
+  it('never skips what ASSIGNMENT would read as a quoted value (20,000 random tails)', () => {
+    let t = 11;
+    const next = () => ((t = (Math.imul(t, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pieces = [' ', '\t', '=', '==', '=>', ':', '::', ':=', '?=', '?', '"', "'", '`', ']', '[', '[]', 'x', 'Type', 'a.b', '<T>', '<', '>', ',', '(', ')', '!', 'Summer2024!', '$v', '\n'];
+    let quoted = 0;
+    for (let round = 0; round < 20_000; round++) {
+      const tail = Array.from({ length: 1 + Math.floor(next() * 6) }, () => pieces[Math.floor(next() * pieces.length)]).join('') + (next() < 0.5 ? '"Summer2024!"' : '');
+      const text = `password${tail}`;
+      ASSIGNMENT.lastIndex = 8;
+      const m = ASSIGNMENT.exec(text);
+      if (m?.groups?.secret === undefined) continue;
+      quoted++;
+      expect(mayHaveQuotedValue(text, 8), JSON.stringify(text)).toBe(true);
+    }
+    expect(quoted).toBeGreaterThan(400);
+  });
+
+  it('skips uses and unquoted values in code', () => {
+    for (const text of ['password = getPassword()', 'password: user.password,', 'password == other', 'password::new', 'password ? a : b']) {
+      expect(mayHaveQuotedValue(text, 8), text).toBe(false);
+    }
+    for (const text of ['password = "x"', "password: 'x'", 'password => `x`', 'password: string = "x"', 'password: Map<K, V>', 'password>x</password>', 'password"] = "x"']) {
+      expect(mayHaveQuotedValue(text, 8), text).toBe(true);
+    }
   });
 });
 

@@ -65,6 +65,53 @@ describe('Aho-Corasick prefilter', () => {
     }
   });
 
+  it('agrees with a naive search on long inputs, across the 128 KiB pieces and the four streams', () => {
+    const next = rng(77);
+    const keywords = ['password', 'ghp_', 'akia', 'xoxb-', 'sk_live_', 'ab'];
+    // Plant keywords across every piece boundary (128 KiB) and stream boundary (a quarter piece).
+    const size = 3 * 128 * 1024 + 12345;
+    const chars = Array.from({ length: size }, () => 'xyz _-aB'[Math.floor(next() * 8)]);
+    for (let b = 0; b <= size; b += 8192) {
+      const word = keywords[Math.floor(next() * keywords.length)];
+      const at = Math.max(0, b - Math.floor(next() * word.length));
+      for (let i = 0; i < word.length && at + i < size; i++) chars[at + i] = next() < 0.5 ? word[i].toUpperCase() : word[i];
+    }
+    const text = chars.join('');
+    const want = naive(keywords, text);
+    const { seen, positions } = automaton(keywords, text);
+    expect(seen).toEqual(want.map((e) => (e.length ? 1 : 0)));
+    expect(positions.length).toBeGreaterThan(150);
+    // In order, without sorting: offsets come back as they occur.
+    expect(positions).toEqual(want.flat().sort((a, b) => a - b));
+  });
+
+  it('handles keywords with more than 64 distinct bytes, and non-ASCII keywords', () => {
+    const next = rng(5);
+    // ASCII symbols and letters plus CJK characters (three UTF-8 bytes each, no case).
+    const symbols = Array.from({ length: 180 }, (_, i) => String.fromCharCode(i < 90 ? 33 + i : 0x4e00 + 37 * (i - 90)));
+    const pick = () => symbols[Math.floor(next() * symbols.length)];
+    const keywords = [...new Set(Array.from({ length: 60 }, () => (pick() + pick() + pick()).replace(/[A-Z]/g, (c) => c.toLowerCase())))];
+    const parts: string[] = [];
+    for (let i = 0; i < 2000; i++) parts.push(next() < 0.1 ? keywords[Math.floor(next() * keywords.length)] : pick());
+    const text = parts.join('');
+    // Search the UTF-8 bytes (as latin1 strings) with ASCII-only case folding, as the prefilter does.
+    const hay = Buffer.from(text.replace(/[A-Z]/g, (c) => c.toLowerCase()), 'utf8').toString('latin1');
+    const want = keywords.map((k) => {
+      const needle = Buffer.from(k, 'utf8').toString('latin1');
+      const ends: number[] = [];
+      for (let i = hay.indexOf(needle); i !== -1; i = hay.indexOf(needle, i + 1)) ends.push(i + needle.length);
+      return ends;
+    });
+    const distinctBytes = new Set(keywords.flatMap((k) => [...Buffer.from(k, 'utf8')]));
+    expect(distinctBytes.size).toBeGreaterThan(64);
+    const pf = buildPrefilter(keywords);
+    const positions: number[] = [];
+    const seen = pf.scan(Buffer.from(text, 'utf8'), new Uint8Array(keywords.length).fill(1), positions, 1e9);
+    expect(want.flat().length).toBeGreaterThan(150);
+    expect([...seen]).toEqual(want.map((e) => (e.length ? 1 : 0)));
+    expect(positions).toEqual(want.flat().sort((a, b) => a - b));
+  });
+
   it('reports only tracked keywords in positions, and stops at maxPositions', () => {
     const pf = buildPrefilter(['aa', 'b']);
     const positions: number[] = [];
