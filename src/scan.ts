@@ -1,5 +1,6 @@
 // The scan pipeline, top to bottom: sources → detect → filter. No process access here.
 import { availableParallelism } from 'node:os';
+import { statSync } from 'node:fs';
 import { createEngine, compareFindings, detectChunk } from './detect/engine.js';
 import { listFiles, type FileEntry } from './sources/files.js';
 import { scanFilesParallel, workerInit } from './scan-files.js';
@@ -56,16 +57,28 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const maxFileSize = options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const allowedPath = pathAllowed(config.allow.paths);
 
-  const entries: FileEntry[] = [];
-  for (const root of options.paths ?? []) {
-    const listed = listFiles(root, {
-      noIgnore: options.noIgnore,
-      include: [...config.include, ...(options.include ?? [])],
-      exclude: [...config.exclude, ...(options.exclude ?? [])],
-    });
-    for (const e of listed) if (!allowedPath(e.path)) entries.push(e);
-  }
-  const fileResult = await scanFilesParallel(workerInit(options.rules, engineOptions), entries, maxFileSize, options.threads ?? defaultThreads());
+  const roots = options.paths ?? [];
+  const listing = () => {
+    const entries: FileEntry[] = [];
+    for (const root of roots) {
+      const listed = listFiles(root, {
+        noIgnore: options.noIgnore,
+        include: [...config.include, ...(options.include ?? [])],
+        exclude: [...config.exclude, ...(options.exclude ?? [])],
+      });
+      for (const e of listed) if (!allowedPath(e.path)) entries.push(e);
+    }
+    return entries;
+  };
+  // A directory is worth starting the workers for before its files are listed.
+  const prestart = roots.some((root) => {
+    try {
+      return statSync(root).isDirectory();
+    } catch {
+      return false; // listFiles reports it
+    }
+  });
+  const fileResult = await scanFilesParallel(workerInit(options.rules, engineOptions), listing, maxFileSize, options.threads ?? defaultThreads(), prestart);
 
   let findings = fileResult.findings;
   let bytes = fileResult.bytes;

@@ -2,12 +2,21 @@
 // never parse pay nothing for typescript-estree (and TypeScript behind it).
 import { createRequire } from 'node:module';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { preloadTypeScript, saveTypeScriptCache } from './code-cache.js';
 
 type ParseFn = typeof import('@typescript-eslint/typescript-estree').parse;
 let parseFn: ParseFn | undefined;
 
 function parser(): ParseFn {
-  parseFn ??= (createRequire(import.meta.url)('@typescript-eslint/typescript-estree') as typeof import('@typescript-eslint/typescript-estree')).parse;
+  if (!parseFn) {
+    const require = createRequire(import.meta.url);
+    try {
+      preloadTypeScript(createRequire(require.resolve('@typescript-eslint/typescript-estree')));
+    } catch {
+      /* the action bundle serves typescript-estree from the bundle: no code cache there */
+    }
+    parseFn = (require('@typescript-eslint/typescript-estree') as typeof import('@typescript-eslint/typescript-estree')).parse;
+  }
   return parseFn;
 }
 
@@ -48,7 +57,8 @@ export function scriptBlocks(text: string, path: string): ScriptBlock[] {
 /** The program of one block, or undefined when it does not parse (the caller moves on). */
 export function parseBlock(block: ScriptBlock): TSESTree.Program | undefined {
   try {
-    return parser()(block.code, {
+    const parse = parser();
+    const program = parse(block.code, {
       range: true,
       loc: true, // with loc or range off, typescript-estree walks the whole tree again to delete them
       comment: false,
@@ -58,6 +68,8 @@ export function parseBlock(block: ScriptBlock): TSESTree.Program | undefined {
       filePath: block.ts ? (block.jsx ? 'file.tsx' : 'file.ts') : block.jsx ? 'file.jsx' : 'file.js',
       loggerFn: false,
     });
+    saveTypeScriptCache();
+    return program;
   } catch {
     return undefined;
   }

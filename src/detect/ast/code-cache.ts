@@ -1,0 +1,63 @@
+// TypeScript's compiler is one 9 MB script that V8 takes ~150 ms to compile on every scan that
+// parses. V8 can keep compiled code: the first scan saves it (after its first parse, so functions
+// compiled lazily while parsing are in it) and later scans load typescript.js from it. Only a
+// cache: any failure means a plain require, and V8 itself rejects a cache that does not match the
+// script, the V8 version or its flags.
+import { createRequire, Module } from 'node:module';
+import { Script } from 'node:vm';
+import { readFileSync, statSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { writeFileAtomic } from '../../fsutil.js';
+
+let unsaved: { script: Script; file: string } | undefined;
+
+/** Our own, not group- or world-writable: anything else in a shared temp dir is ignored. */
+function readOwn(file: string): Buffer | undefined {
+  try {
+    const st = statSync(file);
+    if (st.uid !== userInfo().uid || (st.mode & 0o022) !== 0) return undefined;
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Loads the `typescript` module that `estreeRequire` (typescript-estree's own require) would load,
+ * through the code cache, and puts it in require's module cache so typescript-estree gets it.
+ */
+export function preloadTypeScript(estreeRequire: NodeJS.Require): void {
+  try {
+    const file = estreeRequire.resolve('typescript');
+    if (estreeRequire.cache[file]) return;
+    const source = readFileSync(file, 'utf8');
+    // One cache per TypeScript install; V8 checks its own version and flags when loading.
+    const key = createHash('sha256').update(`${file}\0${source.length}\0${statSync(file).mtimeMs}`).digest('hex').slice(0, 16);
+    const cacheFile = join(tmpdir(), `leakfix-v8-${userInfo().uid}-typescript-${key}.bin`);
+    const cachedData = readOwn(cacheFile);
+    const script = new Script(Module.wrap(source), { filename: file, cachedData });
+    const mod = new Module(file);
+    mod.filename = file;
+    const run = script.runInThisContext() as (...args: unknown[]) => void;
+    run.call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));
+    mod.loaded = true;
+    estreeRequire.cache[file] = mod;
+    if (!cachedData || script.cachedDataRejected) unsaved = { script, file: cacheFile };
+  } catch {
+    /* typescript-estree requires TypeScript itself */
+  }
+}
+
+/** Saves the compiled code once, after the first parse; later calls do nothing. */
+export function saveTypeScriptCache(): void {
+  if (!unsaved) return;
+  const { script, file } = unsaved;
+  unsaved = undefined;
+  try {
+    writeFileAtomic(file, script.createCachedData(), 0o600);
+  } catch {
+    /* a read-only temp dir only costs speed */
+  }
+}
