@@ -66,6 +66,13 @@ export interface WorkerInit {
   engine: EngineOptions;
 }
 
+/** What each worker gets once: all batches, and the shared index of the next one to take. */
+export interface WorkerJobs {
+  jobs: FileEntry[][];
+  next: SharedArrayBuffer;
+  maxFileSize: number;
+}
+
 export function workerInit(rules: Rule[], engine: EngineOptions): WorkerInit {
   return {
     rules: rules.map((r) => ({ spec: stripCompiled(r), source: r.source })),
@@ -133,12 +140,12 @@ export async function scanFilesParallel(
     await stop(workers);
     return scanFileList(engineFromInit(init), files, maxFileSize);
   }
-  const jobs = batches(files, Math.max(256 * 1024, Math.min(8 * 1024 * 1024, total / (threads * 8))));
+  const jobs = batches(files, Math.max(256 * 1024, Math.min(2 * 1024 * 1024, total / (threads * 16))));
   const wanted = Math.min(threads, jobs.length);
   while (workers.length < wanted) workers.push(spawn());
   await stop(workers.splice(wanted));
   const results: FileScanResult[] = new Array(jobs.length);
-  let next = 0;
+  const shared: WorkerJobs = { jobs, next: new SharedArrayBuffer(4), maxFileSize };
   // The few files that want the AST stage are scanned on this thread, so only it loads TypeScript.
   const mainResults: FileScanResult[] = [];
   let mainEngine: Engine | undefined;
@@ -147,21 +154,15 @@ export async function scanFilesParallel(
       workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
-            const send = () => {
-              if (next >= jobs.length) return resolve();
-              const id = next++;
-              worker.once('message', (msg: FileScanResult) => {
-                results[id] = msg;
-                send();
-                // While the workers go on, this thread scans the files they left for the AST stage.
-                if (msg.deferred.length) mainResults.push(scanFileList((mainEngine ??= engineFromInit(init)), msg.deferred, maxFileSize));
-              });
-              worker.postMessage({ files: jobs[id], maxFileSize });
-            };
             const early = bootErrors.get(worker);
             if (early) return reject(early);
             worker.once('error', reject);
-            send();
+            worker.on('message', (msg: { id: number; result?: FileScanResult }) => {
+              if (msg.id < 0) return resolve();
+              results[msg.id] = msg.result!;
+              if (msg.result!.deferred.length) mainResults.push(scanFileList((mainEngine ??= engineFromInit(init)), msg.result!.deferred, maxFileSize));
+            });
+            worker.postMessage(shared);
           }),
       ),
     );
