@@ -115,6 +115,24 @@ describe('encoded-run scan', () => {
     expect(encodedSpans(Buffer.from('x %41%42'))).toEqual([{ start: 2, end: 8, encoding: 'percent' }]);
   });
 
+  it('agrees with the reference for runs of 28-34 characters at every offset in a 16-byte block, with 0-2 pads', () => {
+    const alphabet = 'Ab0+Cd1/Ef2Gh3Ij4Kl5Mn6Op7Qr8St9Uv';
+    let checked = 0;
+    for (let offset = 0; offset < 20; offset++) {
+      for (let length = 28; length <= 34; length++) {
+        for (const pad of ['', '=', '==', '===']) {
+          for (const after of [' ', '%41%42', '.x']) {
+            const text = `${'.'.repeat(offset)}${alphabet.repeat(2).slice(0, length)}${pad}${after}${' '.repeat(40)}`;
+            const bytes = Buffer.from(text);
+            expect(encodedSpans(bytes), JSON.stringify(text)).toEqual(referenceSpans(bytes));
+            checked += referenceSpans(bytes).length > 0 ? 1 : 0;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+
   it('agrees with the JavaScript reference on 2,000 random inputs, and on a 3 MB one', () => {
     const next = rng(99);
     // Long class runs, padding, both alphabets, escapes (valid and broken), URL characters, blanks.

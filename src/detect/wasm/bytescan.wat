@@ -139,14 +139,13 @@
     (i32.store offset=8 (local.get $at) (local.get $kind))
     (global.set $spans (i32.add (global.get $spans) (i32.const 1))))
 
-  ;; Byte spans that may hold base64 (≥ 32 characters mixing upper, lower case and digits, one
-  ;; alphabet) or ≥ 2 percent escapes: (start, end, kind 1 = base64 | 2 = percent) triples at $out.
-  (func (export "encoded") (param $in i32) (param $n i32) (param $out i32) (param $max i32) (result i32)
-    (local $i i32) (local $c i32) (local $start i32) (local $mask i32) (local $k i32) (local $end i32)
-    (global.set $spans (i32.const 0))
+;; The scan for `encoded` below, byte by byte: from $i (where the scan is between runs) until it
+  ;; passes $stop. Returns where it stopped.
+  (func $scalar (param $in i32) (param $i i32) (param $stop i32) (param $n i32) (param $out i32) (param $max i32) (result i32)
+    (local $c i32) (local $start i32) (local $mask i32) (local $k i32) (local $end i32)
     (block $done
       (loop $outer
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (br_if $done (i32.ge_u (local.get $i) (local.get $stop)))
         (br_if $done (i32.ge_u (global.get $spans) (local.get $max)))
         (local.set $c (i32.load8_u (i32.add (local.get $in) (local.get $i))))
         (if (i32.load8_u offset=256 (local.get $c))
@@ -192,5 +191,61 @@
                     (br $outer)))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $outer)))
+    (local.get $i))
+
+  ;; Where the byte-by-byte scan may restart at or before $b (not before $lo): just after a byte
+  ;; that no run can contain (not a URL character, not '%'); the scan from $lo reaches that
+  ;; position between runs, having found nothing on the way.
+  (func $resync (param $in i32) (param $b i32) (param $lo i32) (result i32)
+    (local $c i32)
+    (block $found
+      (loop $back
+        (br_if $found (i32.le_u (local.get $b) (local.get $lo)))
+        (local.set $c (i32.load8_u (i32.add (local.get $in) (i32.sub (local.get $b) (i32.const 1)))))
+        (br_if $found (i32.eqz (i32.or (i32.load8_u offset=512 (local.get $c)) (i32.eq (local.get $c) (i32.const 37)))))
+        (local.set $b (i32.sub (local.get $b) (i32.const 1)))
+        (br $back)))
+    (select (local.get $lo) (local.get $b) (i32.lt_u (local.get $b) (local.get $lo))))
+
+  ;; Byte spans that may hold base64 (≥ 32 characters mixing upper, lower case and digits, one
+  ;; alphabet) or ≥ 2 percent escapes: (start, end, kind 1 = base64 | 2 = percent) triples at $out.
+  ;; Most 16-byte blocks can hold no part of a span: a span needs a '%' or a run of ≥ 30 base64
+  ;; characters (32 with '==' padding), and such a run fills the first 15 bytes of an aligned
+  ;; block (31 bytes always fill one whole; 30 leave byte 15 only when they start at offset 1).
+  ;; SIMD finds the next block with either; the byte-by-byte scan runs from a restart point
+  ;; before it until past it.
+  (func (export "encoded") (param $in i32) (param $n i32) (param $out i32) (param $max i32) (result i32)
+    (local $i i32) (local $b i32) (local $v v128) (local $lower v128) (local $m i32)
+    (global.set $spans (i32.const 0))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (br_if $done (i32.ge_u (global.get $spans) (local.get $max)))
+        (local.set $b (i32.and (local.get $i) (i32.const -16)))
+        (block $found
+          (loop $skip
+            (if (i32.gt_u (i32.add (local.get $b) (i32.const 16)) (local.get $n))
+              (then
+                ;; Fewer than 16 bytes left: byte by byte to the end.
+                (drop (call $scalar (local.get $in) (call $resync (local.get $in) (local.get $b) (local.get $i)) (local.get $n) (local.get $n) (local.get $out) (local.get $max)))
+                (br $done)))
+            (local.set $v (v128.load (i32.add (local.get $in) (local.get $b))))
+            (local.set $lower (v128.or (local.get $v) (i8x16.splat (i32.const 32))))
+            ;; Base64 characters: letters (either case), digits, + / - _
+            (local.set $m (i8x16.bitmask
+              (v128.or
+                (v128.or
+                  (i8x16.lt_u (i8x16.sub (local.get $lower) (i8x16.splat (i32.const 97))) (i8x16.splat (i32.const 26)))
+                  (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10))))
+                (v128.or
+                  (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 43))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 47))))
+                  (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 45))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 95))))))))
+            (br_if $found (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 37)))))
+            (br_if $found (i32.eq (i32.and (local.get $m) (i32.const 0x7fff)) (i32.const 0x7fff)))
+            (local.set $b (i32.add (local.get $b) (i32.const 16)))
+            (br $skip)))
+        (local.set $i (call $scalar (local.get $in) (call $resync (local.get $in) (local.get $b) (local.get $i))
+          (i32.add (local.get $b) (i32.const 16)) (local.get $n) (local.get $out) (local.get $max)))
+        (br $next)))
     (global.get $spans))
 )
