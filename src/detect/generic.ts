@@ -132,12 +132,14 @@ const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
 const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57) || c === 46;
 
 /**
- * In code, only a quoted value can be a hard-coded secret (a bare value is an expression). This
- * says, without running ASSIGNMENT, whether a quote follows the operator after `end` (or an XML
- * element or a type annotation might): false exactly where ASSIGNMENT would find no quoted value.
- * Most credential names in code (`token = getToken()`, `password: user.password`) stop here.
+ * Whether ASSIGNMENT can match at `end`, judged without running it: an assignment operator must
+ * follow (or an XML element may). In code only a quoted value can be a hard-coded secret (a bare
+ * value is an expression), so with `quotedOnly` a quote must follow the operator too (or a
+ * TypeScript annotation may lead to one). False exactly where ASSIGNMENT would find nothing the
+ * caller keeps; most credential names (`token = getToken()`, `password: user.password`, prose
+ * in docs) stop here.
  */
-export function mayHaveQuotedValue(text: string, end: number): boolean {
+export function mayHaveValue(text: string, end: number, quotedOnly: boolean): boolean {
   let i = end;
   let c = text.charCodeAt(i);
   if (c === 62 /* > */) return true; // <password>…</password>
@@ -154,6 +156,7 @@ export function mayHaveQuotedValue(text: string, end: number): boolean {
     if (next === 58) return false;
     if (next === 61) i += 2;
     else {
+      if (!quotedOnly) return true;
       c = text.charCodeAt(++i);
       while (isBlank(c)) c = text.charCodeAt(++i);
       if (isNameStart(c)) {
@@ -166,6 +169,7 @@ export function mayHaveQuotedValue(text: string, end: number): boolean {
     }
   } else if (c === 63 /* ? */ && next === 61) i += 2;
   else return false;
+  if (!quotedOnly) return true;
   c = text.charCodeAt(i);
   while (isBlank(c)) c = text.charCodeAt(++i);
   return isQuote(c);
@@ -208,7 +212,7 @@ export function detectGeneric(text: string, hits: number[], path: string): Gener
     lastEnd = end;
     const after = text.charCodeAt(end);
     if (!(after < 128 && AFTER_KEY[after] === 1)) continue;
-    if (code && !mayHaveQuotedValue(text, end)) continue;
+    if (!mayHaveValue(text, end, code)) continue;
     let start = hit - 1;
     while (start > 0 && hit - start < 100 && isIdent(text.charCodeAt(start - 1))) start--;
     const identifier = text.slice(start, end).replace(/^[-.$@]+|[-.]+$/g, '');

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeAwsKeyId, fakeGithubToken, fakeString } from '../helpers/tokens.js';
 import { builtinEngine, detect, span, fakeStripeKey } from './helpers.js';
 import { fingerprint, redact } from '../../src/detect/redact.js';
-import { ASSIGNMENT, mayHaveQuotedValue } from '../../src/detect/generic.js';
+import { ASSIGNMENT, mayHaveValue } from '../../src/detect/generic.js';
 
 const gh = fakeGithubToken(7);
 
@@ -160,7 +160,7 @@ describe('generic detector: db_password = "Summer2024!"', () => {
 });
 
 describe('generic detector: the quick check before the assignment regex', () => {
-  it('never skips what ASSIGNMENT would read as a quoted value (20,000 random tails)', () => {
+  it('never skips what ASSIGNMENT would match, or read as a quoted value in code (20,000 random tails)', () => {
     let t = 11;
     const next = () => ((t = (Math.imul(t, 1103515245) + 12345) >>> 0) / 2 ** 32);
     const pieces = [' ', '\t', '=', '==', '=>', ':', '::', ':=', '?=', '?', '"', "'", '`', ']', '[', '[]', 'x', 'Type', 'a.b', '<T>', '<', '>', ',', '(', ')', '!', 'Summer2024!', '$v', '\n'];
@@ -170,20 +170,24 @@ describe('generic detector: the quick check before the assignment regex', () => 
       const text = `password${tail}`;
       ASSIGNMENT.lastIndex = 8;
       const m = ASSIGNMENT.exec(text);
+      // Without quotedOnly: never false where ASSIGNMENT matches at all.
+      if (m) expect(mayHaveValue(text, 8, false), JSON.stringify(text)).toBe(true);
       if (m?.groups?.secret === undefined) continue;
       quoted++;
-      expect(mayHaveQuotedValue(text, 8), JSON.stringify(text)).toBe(true);
+      expect(mayHaveValue(text, 8, true), JSON.stringify(text)).toBe(true);
     }
     expect(quoted).toBeGreaterThan(400);
   });
 
   it('skips uses and unquoted values in code', () => {
     for (const text of ['password = getPassword()', 'password: user.password,', 'password == other', 'password::new', 'password ? a : b']) {
-      expect(mayHaveQuotedValue(text, 8), text).toBe(false);
+      expect(mayHaveValue(text, 8, true), text).toBe(false);
     }
     for (const text of ['password = "x"', "password: 'x'", 'password => `x`', 'password: string = "x"', 'password: Map<K, V>', 'password>x</password>', 'password"] = "x"']) {
-      expect(mayHaveQuotedValue(text, 8), text).toBe(true);
+      expect(mayHaveValue(text, 8, true), text).toBe(true);
     }
+    for (const text of ['password = hunter2', 'password: s3cret', 'password := x']) expect(mayHaveValue(text, 8, false), text).toBe(true);
+    for (const text of ['password must be long', 'password == x', 'password::x', 'password, then']) expect(mayHaveValue(text, 8, false), text).toBe(false);
   });
 });
 
