@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 
 /** Bump when the generator's output changes; a cached tree of another version is rebuilt. */
-export const CORPUS_VERSION = 1;
+export const CORPUS_VERSION = 2;
 const MiB = 1024 * 1024;
 export const FULL_BYTES = 210 * MiB;
 export const QUICK_BYTES = 20 * MiB;
@@ -101,6 +101,13 @@ const SECRET_KINDS = {
     camel: 'databaseUrl',
   },
   'pem-private-key': { value: null, snake: 'private_key', camel: 'privateKey' },
+  // JS/TS only: a human-chosen password passed to a local helper that hands it to a database
+  // client. No credential name sits next to the literal, so only the AST stage finds it.
+  'ast-password': {
+    value: (r) => `${r.pick(SEASONS)}${1990 + r.int(35)}${r.pick(['!', '#', '$', '@', '?', '%'])}`,
+    snake: null,
+    camel: null,
+  },
 };
 export const KINDS = Object.keys(SECRET_KINDS);
 
@@ -264,7 +271,16 @@ const blocks = {
 };
 
 const EXT = { js: 'js', ts: 'ts', py: 'py', go: 'go', java: 'java', yaml: 'yaml', env: 'env', tf: 'tf', md: 'md', json: 'json', min: 'min.js' };
+// Some modules set up clients the AST stage knows (pg, jsonwebtoken, stripe) from the environment,
+// as real services do: worth parsing, nothing to find.
+const CLIENT_SETUPS = [
+  (ts) => [`import { Pool } from 'pg';`, `export const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });`, ''],
+  (ts) => [`import jwt from 'jsonwebtoken';`, `export const signToken = (claims${ts ? ': object' : ''}) => jwt.sign(claims, process.env.JWT_SECRET, { expiresIn: '1h' });`, ''],
+  (ts) => [`import Stripe from 'stripe';`, `export const stripe = new Stripe(process.env.STRIPE_SECRET_KEY);`, ''],
+];
 const HEADERS = {
+  js: (r) => (r.chance(0.05) ? r.pick(CLIENT_SETUPS)(false) : []),
+  ts: (r) => (r.chance(0.05) ? r.pick(CLIENT_SETUPS)(true) : []),
   py: (r) => ['import os', 'import logging', `from django.db import models`, '', 'logger = logging.getLogger(__name__)', ''],
   go: (r) => [`package ${r.pick(NOUNS)}`, '', 'import (', '\t"context"', '\t"fmt"', ')', ''],
   java: (r) => [`package com.acme.${r.pick(NOUNS)};`, '', 'import java.util.UUID;', '', `public class ${ident(r, 2, 'pascal')} {`],
@@ -285,6 +301,18 @@ function secretLines(r, lang, kind) {
     return { lines: open, line: 0, column: prefix.length + 1, endLine: pem.length - 1, endColumn: pem.at(-1).length + 1 };
   }
   const value = k.value(r);
+  if (kind === 'ast-password') {
+    const helper = `open${ident(r, 2, 'pascal')}`;
+    const param = lang === 'ts' ? 'pw: string' : 'pw';
+    const call = `export const ${ident(r, 2, 'camel')}Pool = ${helper}('`;
+    return {
+      lines: [`import { Pool } from 'pg';`, `function ${helper}(${param}) {`, `  return new Pool({ host: 'db.internal', port: 5432, password: pw });`, '}', `${call}${value}');`],
+      line: 4,
+      column: call.length + 1,
+      endLine: 4,
+      endColumn: call.length + value.length + 1,
+    };
+  }
   const S = k.snake.toUpperCase();
   const [prefix, suffix] = {
     js: [`const ${k.camel} = '`, `';`],
@@ -382,7 +410,7 @@ function generate(dir, totalBytes, log) {
     }
     const lang = pickLang(r);
     const target = Math.round(5 * 1024 * Math.exp(r.next() * Math.log(20))); // 5–100 KB, log-uniform
-    const kinds = lang === 'json' || lang === 'md' ? KINDS.filter((k) => k !== 'pem-private-key') : KINDS;
+    const kinds = KINDS.filter((k) => (k !== 'pem-private-key' || (lang !== 'json' && lang !== 'md')) && (k !== 'ast-password' || lang === 'js' || lang === 'ts'));
     const plant = r.chance(PLANT_RATE) ? r.pick(kinds) : undefined;
     const rel = filePath(r, lang, i);
     const { text, planted: p } = fileText(r, lang, target, plant);

@@ -151,10 +151,11 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
         hits.push({ ruleId: g.ruleId, ruleIndex: -1, detector: 'generic', start: g.start, end: g.end, secret: g.secret });
       }
     }
+    const covered = parse ? hits.filter((h) => h.detector === 'pattern').map((h): [number, number] => [h.start, h.end]) : [];
     if (parse && engine.astDefer) {
-      if (wantsParse(text, path, bytes)) engine.astWanted = true;
+      if (wantsParse(text, path, bytes, covered)) engine.astWanted = true;
     } else if (parse) {
-      for (const a of detectAst(text, path, { bytes })) {
+      for (const a of detectAst(text, path, { bytes, covered })) {
         hits.push({ ruleId: a.ruleId, ruleIndex: -1, detector: 'ast', start: a.start, end: a.end, secret: a.secret, flow: a.flow, confidence: a.confidence });
       }
     }

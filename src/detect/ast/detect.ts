@@ -9,7 +9,7 @@ import { isAstPath, parseBlock, scriptBlocks, type ScriptBlock } from './parse.j
 import { buildScopes, forEachChild, keyName, lookup, type Node, type Scope } from './scope.js';
 import { evalString, lookupPath, memberText, type FlowContext, type Source, type Step } from './values.js';
 import { loadSinks, nameSink, type Sink, type SinkArg, type ValueShape } from './sinks.js';
-import { worthParsing } from './gate.js';
+import { worthParsing, type Span } from './gate.js';
 import type { Confidence, FlowStep } from '../../types.js';
 
 export interface AstHit {
@@ -62,16 +62,19 @@ interface Candidate {
  * `bytes`: the text's UTF-8 bytes when the caller has them (the gate reads an ASCII text's bytes as is).
  */
 /** Whether detectAst would parse this file (the cheap checks and the lexical gate). */
-export function wantsParse(text: string, path: string, bytes?: Uint8Array): boolean {
+export function wantsParse(text: string, path: string, bytes?: Uint8Array, covered?: readonly Span[]): boolean {
   const started = performance.now();
-  const wanted = isAstPath(path) && text.length <= MAX_BYTES && !minified(text) && worthParsing(text, loadSinks(), bytes);
+  const wanted = isAstPath(path) && text.length <= MAX_BYTES && !minified(text) && worthParsing(text, loadSinks(), bytes, covered);
   astStats.ms += performance.now() - started;
   return wanted;
 }
 
-export function detectAst(text: string, path: string, options: { gate?: boolean; bytes?: Uint8Array } = {}): AstHit[] {
+/**
+ * `covered`: spans the pattern rules already report; a literal inside one is no reason to parse.
+ */
+export function detectAst(text: string, path: string, options: { gate?: boolean; bytes?: Uint8Array; covered?: readonly Span[] } = {}): AstHit[] {
   const started = performance.now(); // the gate's own cost counts as AST time too
-  if (!isAstPath(path) || text.length > MAX_BYTES || minified(text) || (options.gate !== false && !worthParsing(text, loadSinks(), options.bytes))) {
+  if (!isAstPath(path) || text.length > MAX_BYTES || minified(text) || (options.gate !== false && !worthParsing(text, loadSinks(), options.bytes, options.covered))) {
     astStats.skipped++;
     astStats.ms += performance.now() - started;
     return [];

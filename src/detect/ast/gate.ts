@@ -28,7 +28,7 @@ const isAssignLead = (c: number) => c === 34 || c === 39 || c === 96 || c === 93
 // (join), Buffer.from, or a concatenation starting with a literal. A plain literal value is left
 // to the generic detector; `pass: '…'` (nodemailer) is the one short name it does not know.
 const INDIRECT_VALUE = /["'`]?\]?[ \t]*(?::|=(?![=>]))[ \t]*(?:(?!(?:process|import|req|request|res|ctx|this|props|event|e|env|window|document|await|new|typeof|function|async|true|false|null|undefined|require|string|number|boolean|any|unknown|never|object|void|bigint|symbol)\b)(?<root>[A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*)*[ \t]*(?:[,;)}\r\n]|$)|\[|Buffer\.from\(|["'`][^"'`\r\n]*["'`][ \t]*\+)/y;
-const LITERAL_VALUE = /^["'`]?\]?[ \t]*(?::|=)[ \t]*(?:"[^"\r\n]{3,}"|'[^'\r\n]{3,}'|`[^`$\r\n]{3,}`)/;
+const LITERAL_VALUE = /^["'`]?\]?[ \t]*(?::|=)[ \t]*(?<value>"[^"\r\n]{3,}"|'[^'\r\n]{3,}'|`[^`$\r\n]{3,}`)/;
 // After a call-sink word: the rest of a dotted callee, then `(`.
 const CALL_AFTER = /[\w$.]*\s*\(/y;
 
@@ -79,7 +79,7 @@ function codesOf(text: string, bytes?: Uint8Array): Uint8Array {
  * a credential name assigned something only the AST can follow. `bytes` (the file's UTF-8 bytes,
  * when the caller has them) saves re-encoding an ASCII text.
  */
-export function worthParsing(text: string, sinks: Sink[] = loadSinks(), bytes?: Uint8Array): boolean {
+export function worthParsing(text: string, sinks: Sink[] = loadSinks(), bytes?: Uint8Array, covered: readonly Span[] = []): boolean {
   const index = gateIndex(sinks);
   const codes = codesOf(text, bytes);
   const ends: number[] = [];
@@ -106,14 +106,17 @@ export function worthParsing(text: string, sinks: Sink[] = loadSinks(), bytes?: 
     if (CALL_AFTER.test(text)) return true;
   }
   if (!sorted) found.sort((a, b) => a - b);
-  return credentialEvidence(text, found, sinks);
+  return credentialEvidence(text, found, sinks, covered);
 }
+
+/** A text range, end exclusive. */
+export type Span = readonly [number, number];
 
 /**
  * Credential words (start * 64 + length, in text order) followed by an assignment: the first word
  * at or after the previous identifier's end is judged, as a global regex with lastIndex would.
  */
-function credentialEvidence(text: string, words: number[], sinks: Sink[]): boolean {
+function credentialEvidence(text: string, words: number[], sinks: Sink[], covered: readonly Span[]): boolean {
   const checked = new Set<string>();
   let from = 0;
   for (const word of words) {
@@ -135,7 +138,12 @@ function credentialEvidence(text: string, words: number[], sinks: Sink[]): boole
     const v = INDIRECT_VALUE.exec(text);
     if (!v) {
       // A literal under a name the generic detector does not know (pass, Authorization, connectionString …).
-      if (LITERAL_VALUE.test(text.slice(end, end + 300)) && !credentialKind(name) && (nameSink(name, sinks) || /^pass$/i.test(name))) return true;
+      const literal = LITERAL_VALUE.exec(text.slice(end, end + 300));
+      if (!literal || credentialKind(name) || !(nameSink(name, sinks) || /^pass$/i.test(name))) continue;
+      // A literal a provider pattern already reports (a database URL's password) gains nothing from a parse.
+      const literalEnd = end + literal[0].length;
+      if (covered.some(([s, e]) => s >= literalEnd - literal.groups!.value.length && e <= literalEnd)) continue;
+      return true;
       continue;
     }
     const root = v.groups?.root;
