@@ -25,13 +25,14 @@ function readOwn(file: string): Buffer | undefined {
 }
 
 /**
- * Loads the `typescript` module that `estreeRequire` (typescript-estree's own require) would load,
- * through the code cache, and puts it in require's module cache so typescript-estree gets it.
+ * The `typescript` module as `require` resolves it, loaded through the code cache and put in
+ * require's module cache. Undefined when that is not possible (the action bundle's require
+ * cannot resolve files): the caller then requires it plainly.
  */
-export function preloadTypeScript(estreeRequire: NodeJS.Require): void {
+export function loadTypeScriptCached(require: NodeJS.Require): unknown {
   try {
-    const file = estreeRequire.resolve('typescript');
-    if (estreeRequire.cache[file]) return;
+    const file = require.resolve('typescript');
+    if (require.cache[file]) return require.cache[file]!.exports;
     const source = readFileSync(file, 'utf8');
     // One cache per TypeScript install; V8 checks its own version and flags when loading.
     const key = createHash('sha256').update(`${file}\0${source.length}\0${statSync(file).mtimeMs}`).digest('hex').slice(0, 16);
@@ -43,10 +44,11 @@ export function preloadTypeScript(estreeRequire: NodeJS.Require): void {
     const run = script.runInThisContext() as (...args: unknown[]) => void;
     run.call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));
     mod.loaded = true;
-    estreeRequire.cache[file] = mod;
+    require.cache[file] = mod;
     if (!cachedData || script.cachedDataRejected) unsaved = { script, file: cacheFile };
+    return mod.exports;
   } catch {
-    /* typescript-estree requires TypeScript itself */
+    return undefined;
   }
 }
 

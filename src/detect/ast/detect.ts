@@ -57,10 +57,6 @@ interface Candidate {
   call?: TSESTree.CallExpression | TSESTree.NewExpression;
 }
 
-/**
- * AST hits of one JS/TS text (or the `<script>` blocks of a .vue/.svelte file). Never throws.
- * `bytes`: the text's UTF-8 bytes when the caller has them (the gate reads an ASCII text's bytes as is).
- */
 /** Whether detectAst would parse this file (the cheap checks and the lexical gate). */
 export function wantsParse(text: string, path: string, bytes?: Uint8Array, covered?: readonly Span[]): boolean {
   const started = performance.now();
@@ -70,9 +66,16 @@ export function wantsParse(text: string, path: string, bytes?: Uint8Array, cover
 }
 
 /**
- * `covered`: spans the pattern rules already report; a literal inside one is no reason to parse.
+ * AST hits of one JS/TS text (or the `<script>` blocks of a .vue/.svelte file). Never throws.
+ * `bytes`: the text's UTF-8 bytes when the caller has them (the gate reads an ASCII text's bytes
+ * as is). `covered`: spans the pattern rules already report; a literal inside one is no reason to parse.
  */
-export function detectAst(text: string, path: string, options: { gate?: boolean; bytes?: Uint8Array; covered?: readonly Span[] } = {}): AstHit[] {
+export function detectAst(
+  text: string,
+  path: string,
+  // `parse`: another parser for the same blocks (the tests compare typescript-estree's trees with ours).
+  options: { gate?: boolean; bytes?: Uint8Array; covered?: readonly Span[]; parse?: (block: ScriptBlock) => TSESTree.Program | undefined } = {},
+): AstHit[] {
   const started = performance.now(); // the gate's own cost counts as AST time too
   if (!isAstPath(path) || text.length > MAX_BYTES || minified(text) || (options.gate !== false && !worthParsing(text, loadSinks(), options.bytes, options.covered))) {
     astStats.skipped++;
@@ -84,7 +87,7 @@ export function detectAst(text: string, path: string, options: { gate?: boolean;
     const hits: AstHit[] = [];
     let index: LineIndex | undefined;
     for (const block of scriptBlocks(text, path)) {
-      const program = parseBlock(block);
+      const program = (options.parse ?? parseBlock)(block);
       if (!program) {
         astStats.failed++;
         continue;

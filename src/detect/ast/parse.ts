@@ -1,23 +1,20 @@
-// Which texts the AST stage reads, and the parser itself, loaded on first use so scans that
-// never parse pay nothing for typescript-estree (and TypeScript behind it).
+// Which texts the AST stage reads, and the parser: TypeScript's own, loaded on first use (through
+// the code cache) so scans that never parse pay nothing for it, its tree converted to the ESTree
+// shapes the stage reads (./estree.ts).
 import { createRequire } from 'node:module';
+import type * as TS from 'typescript';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { preloadTypeScript, saveTypeScriptCache } from './code-cache.js';
+import { loadTypeScriptCached, saveTypeScriptCache } from './code-cache.js';
+import { toEstree } from './estree.js';
 
-type ParseFn = typeof import('@typescript-eslint/typescript-estree').parse;
-let parseFn: ParseFn | undefined;
+let tsModule: typeof TS | undefined;
 
-function parser(): ParseFn {
-  if (!parseFn) {
+function typescript(): typeof TS {
+  if (!tsModule) {
     const require = createRequire(import.meta.url);
-    try {
-      preloadTypeScript(createRequire(require.resolve('@typescript-eslint/typescript-estree')));
-    } catch {
-      /* the action bundle serves typescript-estree from the bundle: no code cache there */
-    }
-    parseFn = (require('@typescript-eslint/typescript-estree') as typeof import('@typescript-eslint/typescript-estree')).parse;
+    tsModule = (loadTypeScriptCached(require) ?? require('typescript')) as typeof TS;
   }
-  return parseFn;
+  return tsModule;
 }
 
 const SCRIPT_EXT = /\.(?:[cm]?[jt]s|jsx|tsx)$/i;
@@ -57,17 +54,12 @@ export function scriptBlocks(text: string, path: string): ScriptBlock[] {
 /** The program of one block, or undefined when it does not parse (the caller moves on). */
 export function parseBlock(block: ScriptBlock): TSESTree.Program | undefined {
   try {
-    const parse = parser();
-    const program = parse(block.code, {
-      range: true,
-      loc: true, // with loc or range off, typescript-estree walks the whole tree again to delete them
-      comment: false,
-      tokens: false,
-      jsx: block.jsx,
-      jsDocParsingMode: 'none',
-      filePath: block.ts ? (block.jsx ? 'file.tsx' : 'file.ts') : block.jsx ? 'file.jsx' : 'file.js',
-      loggerFn: false,
-    });
+    const ts = typescript();
+    const kind = block.ts ? (block.jsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS) : block.jsx ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
+    const sf = ts.createSourceFile(`file.${['ts', 'tsx', 'js', 'jsx'][(block.ts ? 0 : 2) + (block.jsx ? 1 : 0)]}`, block.code, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, kind);
+    // Syntax errors: as typescript-estree does, no tree.
+    if ((sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length) return undefined;
+    const program = toEstree(ts, sf);
     saveTypeScriptCache();
     return program;
   } catch {
