@@ -93,6 +93,29 @@ for (const sink of loadSinks()) {
   sink.examples.forEach((e, i) => inputs.push({ name: `${sink.id} example ${i + 1}`, path: e.path ?? 'example.ts', code: e.code }));
   sink.negative_examples.forEach((e, i) => inputs.push({ name: `${sink.id} negative ${i + 1}`, path: e.path ?? 'example.ts', code: e.code }));
 }
+// Constructs the sources above may lack, gathered in one place.
+inputs.push({
+  name: 'constructs',
+  path: 'constructs.tsx',
+  code: [
+    "import def, { a as b, 'c' as d } from 'm';",
+    "import * as ns from 'n';",
+    'export default class K<T> extends Base<T> implements I { static x = 1; #p = 2; get g(): number { return 1; } set s(v) {} constructor(private readonly pw: string, ...rest: string[]) { super(); } m<U>(x?: U) {} static { const z = 1; } }',
+    'const list = [a?.b, c?.d.e, f?.(g), h!?.i, (j?.k).l, m?.[n]?.o!];',
+    'call(p?.q, r?.s?.t(), ...u?.v);',
+    '({ w, x: { y = 1 }, ...z } = obj); [aa, , bb = 2, ...cc] = arr;',
+    'for (const [k1, v1] of entries) {} for (key in object) {} for (let i = 0, j = 1; i < j; i++) {}',
+    'label: while (true) { try { break label; } catch { } finally { } }',
+    'switch (v) { case 1: { let scoped = 2; } default: }',
+    'const meta = import.meta.url; const lazy = await import("./x.js");',
+    "const tpl = `a${b}c${d}`; const raw = String.raw`x`; const neg = -1n; const re = /x/g;",
+    'enum E { A = "a", B } namespace Ns { export const inner = 1; } declare function decl(x: string): void;',
+    'export { b as renamed, ns }; export * from "o"; export const exported = { async *gen() {}, [computed]: 1, "quoted": 2, 3: 4 };',
+    'const el = <Form onSubmit={(e) => e.preventDefault()} {...props}><input type="password" value={pw} /><Ns.Item a:b="c">text {x}</Ns.Item></Form>;',
+    'function f(this: Window, { p1, p2: [p3] }: Opts = {}, p4 = p1 ?? "x") { return p4 satisfies string; }',
+    'let typed = value as unknown as string; let assigned!: number; assigned ||= 1;',
+  ].join('\n'),
+});
 for (const file of [...sourcesUnder(join(ROOT, 'fixtures')), ...sourcesUnder(join(ROOT, 'src')), ...sourcesUnder(join(ROOT, 'test'))]) {
   inputs.push({ name: relative(ROOT, file), path: relative(ROOT, file), code: readFileSync(file, 'utf8') });
 }
@@ -101,6 +124,13 @@ describe('our ESTree conversion against typescript-estree', () => {
   it('covers enough code to mean something', () => {
     expect(inputs.length).toBeGreaterThan(250);
     expect(inputs.reduce((n, i) => n + i.code.length, 0)).toBeGreaterThan(600_000);
+  });
+
+  it('parses every construct sample (a failure in both parsers would hide a difference)', () => {
+    const constructs = inputs.find((i) => i.name === 'constructs')!;
+    const [block] = scriptBlocks(constructs.code, constructs.path);
+    expect(parseBlock(block)).toBeDefined();
+    expect(reference(block)).toBeDefined();
   });
 
   it('gives the analysis the same nodes (type, range, the fields it reads) on every input', () => {

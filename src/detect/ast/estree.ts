@@ -32,7 +32,7 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
   };
   const identifier = (n: TS.Identifier | TS.PrivateIdentifier): Any =>
     n.kind === K.PrivateIdentifier ? node(n, 'PrivateIdentifier', { name: n.text.slice(1) }) : node(n, 'Identifier', { name: n.text });
-  const list = (nodes: readonly TS.Node[] | undefined) => (nodes ? nodes.map(convert) : []);
+  const list = (nodes: readonly TS.Node[] | undefined) => (nodes ? nodes.map((x) => convert(x)) : []);
   const maybe = (n: TS.Node | undefined) => (n ? convert(n) : null);
 
   /** A property name: [key, computed]. */
@@ -42,9 +42,7 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
   };
 
   const params = (ps: readonly TS.ParameterDeclaration[]) =>
-    ps
-      .filter((p) => !(p.name.kind === K.Identifier && p.name.text === 'this'))
-      .map((p) => {
+    ps.map((p) => {
         // A rest parameter's type annotation belongs to the RestElement, which spans it.
         let param: Any = p.dotDotDotToken ? node(p, 'RestElement', { argument: pattern(p.name) }) : typed(pattern(p.name), p);
         if (!p.dotDotDotToken && p.initializer) param = node(p, 'AssignmentPattern', { left: param, right: convert(p.initializer) });
@@ -96,7 +94,7 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
             const [k, computed] = key(p.name);
             return node(p, 'Property', { key: k, value: target(p.initializer), computed, kind: 'init', method: false, shorthand: false });
           }
-          return member(p);
+          return member(p, true);
         }),
       });
     }
@@ -124,7 +122,7 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
   const fn = (n: TS.FunctionLikeDeclaration, type: string): Any =>
     declaration(n, type, { id: n.name && n.name.kind === K.Identifier ? identifier(n.name) : null, params: params(n.parameters), body: body(n.body) });
 
-  const member = (n: TS.ClassElement | TS.ObjectLiteralElementLike): Any | null => {
+  const member = (n: TS.ClassElement | TS.ObjectLiteralElementLike, inObject: boolean): Any | null => {
     switch (n.kind) {
       case K.PropertyDeclaration: {
         const p = n as TS.PropertyDeclaration;
@@ -136,15 +134,21 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
       case K.SetAccessor:
       case K.Constructor: {
         const m = n as TS.MethodDeclaration | TS.AccessorDeclaration | TS.ConstructorDeclaration;
-        const [k, computed] = m.kind === K.Constructor ? [node(m, 'Identifier', { name: 'constructor' }), false] : key(m.name);
+        let k: Any;
+        let computed = false;
+        if (m.kind === K.Constructor) {
+          const mods = m.modifiers;
+          const at = mods?.length ? skipTrivia(text, mods[mods.length - 1].end) : start(m);
+          k = { type: 'Identifier', name: 'constructor', range: [at, at + 'constructor'.length] };
+        } else [k, computed] = key(m.name);
         // ESTree's method value starts at its `<T>(` or `(`.
         const value: Any = { type: 'FunctionExpression', id: null, params: params(m.parameters), body: body(m.body), range: [(m.typeParameters ?? m.parameters).pos - 1, m.end] };
         const kind = m.kind === K.GetAccessor ? 'get' : m.kind === K.SetAccessor ? 'set' : m.kind === K.Constructor ? 'constructor' : 'method';
-        if (ts.isObjectLiteralElementLike(n)) return node(n, 'Property', { key: k, value, computed, kind: kind === 'method' ? 'init' : kind, method: kind === 'method', shorthand: false });
+        if (inObject) return node(n, 'Property', { key: k, value, computed, kind: kind === 'method' ? 'init' : kind, method: kind === 'method', shorthand: false });
         return node(n, 'MethodDefinition', { key: k, value, computed, kind });
       }
       case K.ClassStaticBlockDeclaration:
-        return node(n, 'StaticBlock', { body: (n as TS.ClassStaticBlockDeclaration).body.statements.map(convert) });
+        return node(n, 'StaticBlock', { body: (n as TS.ClassStaticBlockDeclaration).body.statements.map((x) => convert(x)) });
       case K.PropertyAssignment: {
         const p = n as TS.PropertyAssignment;
         const [k, computed] = key(p.name);
@@ -174,19 +178,24 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
     return out;
   };
 
-  /** The outermost link of an optional chain (a?.b.c) is wrapped, as in ESTree. */
-  const chained = (n: TS.Node, result: Any): Any => {
-    if (!(n.flags & ts.NodeFlags.OptionalChain)) return result;
-    const p = n.parent;
-    const continues =
-      p && p.flags & ts.NodeFlags.OptionalChain && (p.kind === K.PropertyAccessExpression || p.kind === K.ElementAccessExpression || p.kind === K.CallExpression || p.kind === K.NonNullExpression) && (p as TS.PropertyAccessExpression).expression === n;
-    return continues ? result : node(n, 'ChainExpression', { expression: result });
-  };
+  /**
+   * The outermost link of an optional chain (a?.b.c) is wrapped in a ChainExpression, as in ESTree.
+   * `inChain`: the node is the object or callee of a link of the same chain, which wraps instead.
+   */
+  const chained = (n: TS.Node, result: Any, inChain: boolean): Any =>
+    n.flags & ts.NodeFlags.OptionalChain && !inChain ? node(n, 'ChainExpression', { expression: result }) : result;
+  /** The object or callee of a chain link: still inside the chain when the link is. */
+  const link = (n: TS.Node, child: TS.Expression) => convert(child, (n.flags & ts.NodeFlags.OptionalChain) !== 0);
 
   const jsxName = (n: TS.Node): Any => {
     if (n.kind === K.Identifier) return node(n, 'JSXIdentifier', { name: (n as TS.Identifier).text });
-    if (n.kind === K.JsxNamespacedName) return node(n, 'JSXNamespacedName', { children: generic(n) });
-    return node(n, 'JSXMemberExpression', { children: generic(n) });
+    if (n.kind === K.ThisKeyword) return node(n, 'JSXIdentifier', { name: 'this' });
+    if (n.kind === K.JsxNamespacedName) {
+      const j = n as TS.JsxNamespacedName;
+      return node(n, 'JSXNamespacedName', { namespace: jsxName(j.namespace), name: jsxName(j.name) });
+    }
+    const m = n as TS.PropertyAccessExpression;
+    return node(n, 'JSXMemberExpression', { object: jsxName(m.expression), property: jsxName(m.name) });
   };
 
   const jsxAttributes = (attrs: TS.JsxAttributes) =>
@@ -199,7 +208,7 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
       return node(a, 'JSXAttribute', { name: jsxName(a.name), value });
     });
 
-  function convert(n: TS.Node): Any {
+  function convert(n: TS.Node, inChain = false): Any {
     switch (n.kind) {
       case K.Identifier:
       case K.PrivateIdentifier:
@@ -214,6 +223,7 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
       case K.NullKeyword:
         return node(n, 'Literal', { value: null });
       case K.BigIntLiteral:
+        return node(n, 'Literal', { value: BigInt((n as TS.BigIntLiteral).text.slice(0, -1)) });
       case K.RegularExpressionLiteral:
         return node(n, 'Literal', { value: null });
       case K.NoSubstitutionTemplateLiteral:
@@ -223,7 +233,7 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
       case K.ThisKeyword:
         return node(n, 'ThisExpression', {});
       case K.ParenthesizedExpression:
-        return convert((n as TS.ParenthesizedExpression).expression);
+        return convert((n as TS.ParenthesizedExpression).expression); // parentheses end a chain
       case K.BinaryExpression: {
         const b = n as TS.BinaryExpression;
         const op = b.operatorToken.kind;
@@ -244,7 +254,7 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
       case K.CallExpression: {
         const c = n as TS.CallExpression;
         if (c.expression.kind === K.ImportKeyword) return node(n, 'ImportExpression', { source: convert(c.arguments[0]), options: maybe(c.arguments[1]) });
-        return chained(n, node(n, 'CallExpression', { callee: convert(c.expression), arguments: list(c.arguments), optional: !!c.questionDotToken }));
+        return chained(n, node(n, 'CallExpression', { callee: link(n, c.expression), arguments: list(c.arguments), optional: !!c.questionDotToken }), inChain);
       }
       case K.NewExpression: {
         const c = n as TS.NewExpression;
@@ -252,14 +262,14 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
       }
       case K.PropertyAccessExpression: {
         const m = n as TS.PropertyAccessExpression;
-        return chained(n, node(n, 'MemberExpression', { object: convert(m.expression), property: identifier(m.name), computed: false, optional: !!m.questionDotToken }));
+        return chained(n, node(n, 'MemberExpression', { object: link(n, m.expression), property: identifier(m.name), computed: false, optional: !!m.questionDotToken }), inChain);
       }
       case K.ElementAccessExpression: {
         const m = n as TS.ElementAccessExpression;
-        return chained(n, node(n, 'MemberExpression', { object: convert(m.expression), property: convert(m.argumentExpression), computed: true, optional: !!m.questionDotToken }));
+        return chained(n, node(n, 'MemberExpression', { object: link(n, m.expression), property: convert(m.argumentExpression), computed: true, optional: !!m.questionDotToken }), inChain);
       }
       case K.NonNullExpression:
-        return chained(n, node(n, 'TSNonNullExpression', { expression: convert((n as TS.NonNullExpression).expression) }));
+        return chained(n, node(n, 'TSNonNullExpression', { expression: link(n, (n as TS.NonNullExpression).expression) }), inChain);
       case K.AsExpression:
         return node(n, 'TSAsExpression', { expression: convert((n as TS.AsExpression).expression) });
       case K.SatisfiesExpression:
@@ -269,13 +279,14 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
       case K.AwaitExpression:
         return node(n, 'AwaitExpression', { argument: convert((n as TS.AwaitExpression).expression) });
       case K.ObjectLiteralExpression:
-        return node(n, 'ObjectExpression', { properties: (n as TS.ObjectLiteralExpression).properties.map(member).filter(Boolean) });
+        return node(n, 'ObjectExpression', { properties: (n as TS.ObjectLiteralExpression).properties.map((p) => member(p, true)).filter(Boolean) });
       case K.ArrayLiteralExpression:
         return node(n, 'ArrayExpression', { elements: (n as TS.ArrayLiteralExpression).elements.map((e) => (e.kind === K.OmittedExpression ? null : convert(e))) });
       case K.SpreadElement:
         return node(n, 'SpreadElement', { argument: convert((n as TS.SpreadElement).expression) });
       case K.FunctionDeclaration:
-        return fn(n as TS.FunctionDeclaration, 'FunctionDeclaration');
+        // An overload or `declare function` has no body.
+        return fn(n as TS.FunctionDeclaration, (n as TS.FunctionDeclaration).body ? 'FunctionDeclaration' : 'TSDeclareFunction');
       case K.FunctionExpression:
         return fn(n as TS.FunctionExpression, 'FunctionExpression');
       case K.ArrowFunction:
@@ -287,7 +298,7 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
         return declaration(n, n.kind === K.ClassDeclaration ? 'ClassDeclaration' : 'ClassExpression', {
           id: c.name ? identifier(c.name) : null,
           superClass: maybe(heritage),
-          body: node(n, 'ClassBody', { body: c.members.map(member).filter(Boolean) }),
+          body: node(n, 'ClassBody', { body: c.members.map((m) => member(m, false)).filter(Boolean) }),
         });
       }
       case K.VariableStatement:
@@ -361,5 +372,5 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
     }
   }
 
-  return { type: 'Program', body: sf.statements.map(convert), sourceType: 'module', range: [0, text.length] } as unknown as TSESTree.Program;
+  return { type: 'Program', body: sf.statements.map((x) => convert(x)), sourceType: 'module', range: [0, text.length] } as unknown as TSESTree.Program;
 }
