@@ -8,7 +8,7 @@ import { lineIndex, position, type LineIndex } from '../location.js';
 import { isAstPath, parseBlock, scriptBlocks, type ScriptBlock } from './parse.js';
 import { buildScopes, forEachChild, keyName, lookup, type Node, type Scope } from './scope.js';
 import { evalString, lookupPath, memberText, type FlowContext, type Source, type Step } from './values.js';
-import { loadSinks, nameSink, type Sink, type SinkArg, type ValueShape } from './sinks.js';
+import { callSinksFor, loadSinks, nameSink, type Sink, type SinkArg, type ValueShape } from './sinks.js';
 import { worthParsing, type Span } from './gate.js';
 import type { Confidence, FlowStep } from '../../types.js';
 
@@ -199,8 +199,10 @@ function collect(program: TSESTree.Program, scopeOf: Map<Node, Scope>, sinks: Si
           const fn = lookup(scope, callee.name)?.fnNode;
           if (fn) (ctx.calls.get(fn) ?? ctx.calls.set(fn, []).get(fn)!).push({ call: node, scope });
         }
-        const calleeNames = namesOf(callee, scope);
-        for (const sink of callSinks) if (calleeNames.some((n) => sink.calleeRegex!.test(n))) out.push({ sink, scope, call: node });
+        // Each matching sink once, in sinks.yaml order, whichever of the callee's names matched.
+        const matched = new Set<Sink>();
+        for (const name of namesOf(callee, scope)) for (const sink of callSinksFor(name, sinks)) matched.add(sink);
+        for (const sink of callSinks) if (matched.has(sink)) out.push({ sink, scope, call: node });
         if (!inAssertion && isAssertion(callee)) {
           visit(callee, scope, node, false);
           for (const a of node.arguments) visit(a, scope, node, true);

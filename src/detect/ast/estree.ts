@@ -14,7 +14,12 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
   const K = ts.SyntaxKind;
   const text = sf.text;
   const start = (n: TS.Node) => n.getStart(sf);
-  const node = (n: TS.Node, type: string, fields: Record<string, unknown>): Any => ({ type, ...fields, range: [start(n), n.end] });
+  // Fills in the literal it is given (no copy: this runs for every node).
+  const node = (n: TS.Node, type: string, fields: Record<string, unknown>): Any => {
+    fields.type = type;
+    fields.range = [start(n), n.end];
+    return fields as Any;
+  };
   // ESTree puts `export` / `export default` in a wrapper node: the declaration starts after them.
   const skipTrivia = (ts as unknown as { skipTrivia(text: string, pos: number): number }).skipTrivia;
   const declarationStart = (n: TS.Node): number => {
@@ -23,7 +28,11 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
     for (const m of mods ?? []) if (m.kind === K.ExportKeyword || m.kind === K.DefaultKeyword) end = m.end;
     return end === -1 ? start(n) : skipTrivia(text, end);
   };
-  const declaration = (n: TS.Node, type: string, fields: Record<string, unknown>): Any => ({ type, ...fields, range: [declarationStart(n), n.end] });
+  const declaration = (n: TS.Node, type: string, fields: Record<string, unknown>): Any => {
+    fields.type = type;
+    fields.range = [declarationStart(n), n.end];
+    return fields as Any;
+  };
   // ESTree's binding identifier (or pattern) spans its `?` and type annotation too.
   const typed = (binding: Any, decl: { type?: TS.TypeNode; questionToken?: TS.QuestionToken }): Any => {
     const end = decl.type?.end ?? decl.questionToken?.end;

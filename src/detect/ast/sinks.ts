@@ -101,13 +101,18 @@ export function sinkKeywords(sinks: Sink[] = loadSinks()): string[] {
 }
 
 
-const nameIndexes = new WeakMap<Sink[], Map<string, Sink>>();
+interface NameIndex {
+  byWords: Map<string, Sink>;
+  /** Identifier → its sink (null: none); identifiers repeat, word splitting is not free. */
+  memo: Map<string, Sink | null>;
+}
+const nameIndexes = new WeakMap<Sink[], NameIndex>();
 
-function nameIndex(sinks: Sink[]): Map<string, Sink> {
+function nameIndex(sinks: Sink[]): NameIndex {
   let index = nameIndexes.get(sinks);
   if (!index) {
-    index = new Map();
-    for (const s of sinks) if (s.kind === 'name') for (const n of s.names!) index.set(n, s);
+    index = { byWords: new Map(), memo: new Map() };
+    for (const s of sinks) if (s.kind === 'name') for (const n of s.names!) index.byWords.set(n, s);
     nameIndexes.set(sinks, index);
   }
   return index;
@@ -115,11 +120,28 @@ function nameIndex(sinks: Sink[]): Map<string, Sink> {
 
 /** The name sink an identifier belongs to: its last one to three words, joined, name one; the longest wins. */
 export function nameSink(identifier: string, sinks: Sink[] = loadSinks()): Sink | undefined {
-  const w = words(identifier);
   const index = nameIndex(sinks);
-  for (let k = Math.min(3, w.length); k >= 1; k--) {
-    const found = index.get(w.slice(w.length - k).join(''));
-    if (found) return found;
+  const known = index.memo.get(identifier);
+  if (known !== undefined) return known ?? undefined;
+  const w = words(identifier);
+  let found: Sink | undefined;
+  for (let k = Math.min(3, w.length); k >= 1 && !found; k--) found = index.byWords.get(w.slice(w.length - k).join(''));
+  if (index.memo.size > 50_000) index.memo.clear();
+  index.memo.set(identifier, found ?? null);
+  return found;
+}
+
+const calleeMemos = new WeakMap<Sink[], Map<string, Sink[]>>();
+
+/** The call sinks whose callee patterns match a dotted callee name (memoized per name). */
+export function callSinksFor(callee: string, sinks: Sink[]): Sink[] {
+  let memo = calleeMemos.get(sinks);
+  if (!memo) calleeMemos.set(sinks, (memo = new Map()));
+  let found = memo.get(callee);
+  if (!found) {
+    found = sinks.filter((s) => s.kind === 'call' && s.calleeRegex!.test(callee));
+    if (memo.size > 50_000) memo.clear();
+    memo.set(callee, found);
   }
-  return undefined;
+  return found;
 }
