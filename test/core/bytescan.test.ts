@@ -2,20 +2,11 @@
 // scan agrees with the plain JavaScript scan it replaced (kept below as the reference) on
 // random inputs built to hit its edge cases.
 import { describe, expect, it } from 'vitest';
+import { rng } from '../helpers/rng.js';
 import { readFileSync } from 'node:fs';
 import { encodedSpans, type EncodedSpan } from '../../src/detect/decode.js';
 // @ts-expect-error: a plain .mjs build script without types
 import { assemble } from '../../scripts/build-wasm.mjs';
-
-function rng(seed: number) {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r ^= r + Math.imul(r ^ (r >>> 7), 61 | r);
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---- reference: the JavaScript scan that bytescan.wat's `encoded` replaced ----
 const REF_MIN_BASE64 = 32;

@@ -1,20 +1,10 @@
 // Keyword prefilter: the Aho-Corasick automaton agrees with a naive search on random inputs,
 // and a rule whose keywords are absent never runs its regex.
 import { describe, expect, it } from 'vitest';
+import { rng } from '../helpers/rng.js';
 import { buildPrefilter } from '../../src/detect/prefilter.js';
 import { createEngine, detectChunk } from '../../src/detect/engine.js';
 import { compileRule } from '../../src/rules/load.js';
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function rng(seed: number) {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r ^= r + Math.imul(r ^ (r >>> 7), 61 | r);
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** For each keyword: seen or not, and every end offset, by lower-casing and indexOf. */
 function naive(keywords: string[], text: string) {
