@@ -277,6 +277,16 @@ describe('other modes', () => {
     expect(fileAnnotations(r).map((a) => [a.file, a.line, a.col])).toEqual([['app.js', '2', '16']]);
   });
 
+  it('the bundle runs the AST stage (TypeScript is in it): a password passed through a helper into new Pool', async () => {
+    const { repo, base, head } = prRepo();
+    const code = "import { Pool } from 'pg';\nfunction open(pw) {\n  return new Pool({ host: 'db', password: pw });\n}\nexport const pool = open('Winter2023?');\n";
+    repo.write('svc/db.js', code);
+    const r = await runStep({ event: 'pull_request', payload: pullRequestPayload({ number: 7, base, head, commits: 2 }), workspace: repo.dir, inputs: { mode: 'files', path: 'svc' } });
+    expect(r.code, r.stdout).toBe(1);
+    expect(fileAnnotations(r).map((a) => [a.file, a.line, a.col, a.endColumn])).toEqual([['svc/db.js', '5', '27', '38']]);
+    expect(r.sarif!.runs[0].results[0].ruleId).toBe('ast.db-password');
+  });
+
   it('mode files scans the working tree under path; annotation paths stay relative to the workspace', async () => {
     const { repo, base, head } = prRepo();
     repo.write('svc/local.env', `GH=${T(9)}\n`);
