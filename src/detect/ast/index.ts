@@ -1,4 +1,4 @@
-// The AST stage: typescript-estree taint checks for hard-coded credentials in JS/TS.
+// The AST stage: taint checks for hard-coded credentials in JS/TS (TypeScript's parser, our ESTree conversion).
 export { detectAst, astStats, resetAstStats, type AstHit } from './detect.js';
 export { isAstPath } from './parse.js';
 export { loadSinks, sinkKeywords, nameSink, type Sink, type SinkSpec } from './sinks.js';
