@@ -15,7 +15,7 @@ const PLANT_RATE = 0.06;
 // ---------------------------------------------------------------------------------------------
 // Seeded PRNG (mulberry32) and helpers.
 
-function prng(seed) {
+export function prng(seed) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;

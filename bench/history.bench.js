@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
+import { prng } from './corpus.js';
 
 const HISTORY_TARGET_FLOOR_RATIO = 2;
 const STAGED_TARGET_MS = 300;
@@ -17,16 +18,6 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
 
-/** mulberry32: the same repository on every machine. */
-function prng(seed) {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r ^= r + Math.imul(r ^ (r >>> 7), 61 | r);
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -95,7 +86,7 @@ function sh(cmd, args, options = {}) {
 
 /** ≥ 5,000 commits: a main line, feature branches merged every 250 commits, one left unmerged. */
 function buildHistoryRepo(dir, commits) {
-  const rand = prng(42);
+  const rand = prng(42).next; // the same repository on every machine
   const planted = [];
   fastImport(dir, (out) => {
     let files = new Map();
@@ -191,7 +182,7 @@ function buildHistoryRepo(dir, commits) {
 }
 
 function buildStagedRepo(dir, files) {
-  const rand = prng(7);
+  const rand = prng(7).next; // the same repository on every machine
   fastImport(dir, (out) => {
     let s = `commit refs/heads/main\nauthor Dev <dev@example.com> 1600000000 +0000\ncommitter Dev <dev@example.com> 1600000000 +0000\ndata 7\ninitial\n`;
     out(s);
@@ -261,7 +252,7 @@ export async function run(ctx) {
     writeFileSync(join(stagedDir, '.git', 'leakfix-bench-complete'), '');
   }
   sh('git', ['reset', '-q', '--hard'], { cwd: stagedDir });
-  const rand = prng(99);
+  const rand = prng(99).next; // the same repository on every machine
   const changed = ['pkg1/mod0/file_1.py', 'pkg2/mod0/file_2.yaml', 'pkg3/mod0/file_3.md', 'pkg4/mod0/file_4.js', 'pkg5/mod0/file_5.py'];
   changed.forEach((p, i) => appendFileSync(join(stagedDir, p), i === 1 ? `github_token: ${fakeGithubToken(rand)}\n` : fileText(rand, p, 3)));
   sh('git', ['add', '--', ...changed], { cwd: stagedDir });

@@ -265,8 +265,7 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
     let found = NO_FINDINGS;
     if (read.kind === 'too-large') notes.push(`skipped ${path} (blob ${blob.slice(0, 12)}): larger than --max-file-size (${read.size} bytes)`);
     else if (read.kind === 'missing') notes.push(`skipped ${path} (blob ${blob.slice(0, 12)}): object missing from this clone`);
-    // No NUL anywhere (one native search) settles most blobs without looksBinary's byte loop.
-    else if (read.bytes.indexOf(0) !== -1 && looksBinary(read.bytes)) result.binarySkipped++;
+    else if (looksBinary(read.bytes)) result.binarySkipped++;
     else {
       result.blobs++;
       result.bytes += read.bytes.length;
