@@ -29,9 +29,9 @@ export function toEstree(ts: typeof TS, sf: TS.SourceFile): TSESTree.Program {
     return end === -1 ? start(n) : skipTrivia(text, end);
   };
   const declaration = (n: TS.Node, type: string, fields: Record<string, unknown>): Any => {
-    fields.type = type;
-    fields.range = [declarationStart(n), n.end];
-    return fields as Any;
+    const result = node(n, type, fields);
+    result.range[0] = declarationStart(n);
+    return result;
   };
   // ESTree's binding identifier (or pattern) spans its `?` and type annotation too.
   const typed = (binding: Any, decl: { type?: TS.TypeNode; questionToken?: TS.QuestionToken }): Any => {

@@ -56,7 +56,8 @@ export function parseBlock(block: ScriptBlock): TSESTree.Program | undefined {
   try {
     const ts = typescript();
     const kind = block.ts ? (block.jsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS) : block.jsx ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
-    const sf = ts.createSourceFile(`file.${['ts', 'tsx', 'js', 'jsx'][(block.ts ? 0 : 2) + (block.jsx ? 1 : 0)]}`, block.code, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, kind);
+    // The script kind, not the file name, decides TS and JSX syntax.
+    const sf = ts.createSourceFile('block', block.code, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, kind);
     // Syntax errors: as typescript-estree does, no tree.
     if ((sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length) return undefined;
     const program = toEstree(ts, sf);
