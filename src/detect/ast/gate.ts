@@ -6,6 +6,7 @@
 import { buildPrefilter, type Prefilter } from '../prefilter.js';
 import { credentialKind } from '../generic.js';
 import { loadSinks, nameSink, type Sink } from './sinks.js';
+import { aliasEvidence, bindingEvidence, callSiteEvidence, directCallEvidence, moduleBindings, type NameCheck } from './call-gate.js';
 
 const cross = (heads: string[], tails: string[]) => heads.flatMap((h) => ['', '-', '_'].flatMap((sep) => tails.map((t) => h + sep + t)));
 
@@ -36,6 +37,8 @@ interface GateWord {
   word: string;
   /** 'credential': a CREDENTIAL_WORDS entry; 'call': a sink word that counts as a call or a quoted module name; 'literal': a sink word that is already a call (`.auth(`). */
   kind: 'credential' | 'call' | 'literal';
+  /** A sink keyword written with quotes in sinks.yaml ('authorization'): any string holding it counts. */
+  quoted?: boolean;
 }
 
 interface GateIndex {
@@ -52,9 +55,12 @@ function gateIndex(sinks: Sink[]): GateIndex {
   if (!index) {
     // A sink word counts as a call (stripe(…), jwt.sign(…)) or as a module name ('jsonwebtoken'),
     // not as a mere mention (const stripeSecretKey = …, which the pattern rules judge).
-    const sinkWords = sinks.flatMap((s) => (s.kind === 'call' ? s.keywords ?? [] : [])).map((w) => w.replace(/^["']|["']$/g, '').toLowerCase());
+    const sinkWords = sinks.flatMap((s) => (s.kind === 'call' ? s.keywords ?? [] : [])).map((w) => ({ word: w.replace(/^["']|["']$/g, '').toLowerCase(), quoted: /^["']/.test(w) }));
     const words = new Map<string, GateWord>();
-    for (const w of sinkWords) words.set(`${w}\0s`, { word: w, kind: w.endsWith('(') ? 'literal' : 'call' });
+    for (const { word: w, quoted } of sinkWords) {
+      const prev = words.get(`${w}\0s`);
+      words.set(`${w}\0s`, { word: w, kind: w.endsWith('(') ? 'literal' : 'call', quoted: quoted || prev?.quoted });
+    }
     for (const w of CREDENTIAL_WORDS) words.set(`${w}\0c`, { word: w, kind: 'credential' });
     const list = [...words.values()];
     index = { prefilter: buildPrefilter(list.map((g) => g.word)), all: new Uint8Array(list.length).fill(1), words: list };
@@ -89,6 +95,7 @@ export function worthParsing(text: string, sinks: Sink[] = loadSinks(), bytes?: 
   // Credential words as start * 64 + length, in text order; sink words are judged on the spot.
   const found: number[] = [];
   let sorted = true;
+  let bound: NameCheck | undefined;
   for (let k = 0; k < ends.length; k++) {
     const end = ends[k];
     const g = index.words[ids[k]];
@@ -99,11 +106,35 @@ export function worthParsing(text: string, sinks: Sink[] = loadSinks(), bytes?: 
       found.push(word);
       continue;
     }
-    if (g.kind === 'literal') return true;
+    if (g.kind === 'literal') {
+      // `.auth(`: the call is right here.
+      bound ??= boundCheck(text);
+      if (callSiteEvidence(text, i + 1, sinks, bound)) return true;
+      continue;
+    }
     const before = i > 0 ? codes[i - 1] : 0;
-    if (before === 34 || before === 39) return true;
+    if (before === 34 || before === 39) {
+      // A module name: the calls made through what its import/require binds.
+      const use = moduleBindings(text, i - 1);
+      if (use === 'unreadable') return true;
+      // Any other string holding the word: only a quoted keyword (`'authorization'` for
+      // .set('Authorization', …)) is meant to match a plain string.
+      if (use === 'not-a-module') {
+        if (g.quoted) return true;
+        continue;
+      }
+      bound ??= boundCheck(text);
+      if (bindingEvidence(text, use.bindings, sinks, bound) || directCallEvidence(text, use.calls, sinks, bound)) return true;
+      continue;
+    }
+    bound ??= boundCheck(text);
     CALL_AFTER.lastIndex = end;
-    if (CALL_AFTER.test(text)) return true;
+    if (CALL_AFTER.test(text)) {
+      if (callSiteEvidence(text, i, sinks, bound)) return true;
+      continue;
+    }
+    // `{ createHmac as sign }` / `{ createHmac: sign }`: the calls go by the local name.
+    if (aliasEvidence(text, i, end, sinks, bound)) return true;
   }
   if (!sorted) found.sort((a, b) => a - b);
   return credentialEvidence(text, found, sinks, covered);
@@ -158,7 +189,29 @@ function credentialEvidence(text: string, words: number[], sinks: Sink[], covere
   return false;
 }
 
-function boundToLiteral(text: string, name: string): boolean {
+/**
+ * Whether the file binds a name to a literal, array or object somewhere, takes it as a parameter
+ * (a local call may pass a literal), or assigns it another name or member that is (`const b = a`,
+ * `const pw = cfg.db.pw`), a few hops deep.
+ */
+function boundToLiteral(text: string, name: string, seen: Set<string> = new Set()): boolean {
+  if (seen.has(name) || seen.size >= 4) return false;
+  seen.add(name);
   const n = name.replace(/\$/g, '\\$');
-  return new RegExp(`(?<![\\w$.])${n}[ \\t]*(?::|=(?![=>]))[ \\t]*["'\`[{]|(?<![\\w$.])${n}[ \\t]*=[ \\t]*(?:Buffer\\.from|\\[)|[(,][ \\t]*${n}[ \\t]*[,)=]`).test(text);
+  if (new RegExp(`(?<![\\w$.])${n}[ \\t]*(?::|=(?![=>]))[ \\t]*["'\`[{]|(?<![\\w$.])${n}[ \\t]*=[ \\t]*(?:Buffer\\.from|\\[)`).test(text)) return true;
+  // A parameter: the name in a parenthesised list followed by `=>` or a body (a call's argument is not one).
+  if (new RegExp(`[(,]\\s*${n}\\s*\\??\\s*(?::[^,()=]*)?(?:=[^,()]*)?(?:,[^()]*)?\\)\\s*(?::[^=;{()]*)?(?:=>|\\{)`).test(text)) return true;
+  const alias = new RegExp(`(?<![\\w$.])${n}[ \\t]*=(?![=>])[ \\t]*([A-Za-z_$][\\w$]*)(?:\\??\\.[A-Za-z_$][\\w$]*)*[ \\t]*(?:[;,)}\\r\\n]|$)`, 'g');
+  for (const m of text.matchAll(alias)) if (m[1] !== 'process' && m[1] !== 'require' && boundToLiteral(text, m[1], seen)) return true;
+  return false;
+}
+
+/** boundToLiteral for one text, memoized by name. */
+function boundCheck(text: string): NameCheck {
+  const memo = new Map<string, boolean>();
+  return (name) => {
+    let known = memo.get(name);
+    if (known === undefined) memo.set(name, (known = boundToLiteral(text, name)));
+    return known;
+  };
 }
