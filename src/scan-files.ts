@@ -40,7 +40,8 @@ export function scanFileList(engine: Engine, files: FileEntry[], maxFileSize: nu
   const result: FileScanResult = { findings: [], notes: [], files: 0, bytes: 0, binary: 0, ast: noAst(), deferred: [] };
   const astBefore = { ...astStats };
   for (const file of files) {
-    const read = readForScan(file.abs, maxFileSize);
+    // The bytes are scanned and dropped before the next read (findings hold strings, not views).
+    const read = readForScan(file.abs, maxFileSize, true);
     if (read.kind === 'skip') {
       if (read.reason === 'binary') result.binary++;
       else result.notes.push(`skipped ${file.path}: ${read.reason}`);
