@@ -67,11 +67,15 @@ export interface WorkerInit {
   engine: EngineOptions;
 }
 
-/** What each worker gets once: all batches, and the shared index of the next one to take. */
+/**
+ * Messages to a worker: the shared index of the next job to take (first message), jobs as the
+ * listing finds them (appended, in the same order for every worker), and finally the job count.
+ */
 export interface WorkerJobs {
-  jobs: FileEntry[][];
-  next: SharedArrayBuffer;
-  maxFileSize: number;
+  next?: SharedArrayBuffer;
+  maxFileSize?: number;
+  jobs?: FileEntry[][];
+  total?: number;
 }
 
 export function workerInit(rules: Rule[], engine: EngineOptions): WorkerInit {
@@ -87,31 +91,41 @@ export function engineFromInit(init: WorkerInit): Engine {
 
 const WORKER_FILE = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
 
-/** Splits files into batches of roughly equal bytes so both cores stay busy to the end. */
-function batches(files: FileEntry[], target: number): FileEntry[][] {
-  const out: FileEntry[][] = [];
+/** Cuts listed files into jobs of about `target` bytes (at most 512 files) as they come. */
+function jobCutter(target: number): { add: (files: FileEntry[]) => FileEntry[][]; flush: () => FileEntry[][] } {
   let current: FileEntry[] = [];
   let bytes = 0;
-  for (const f of files) {
-    current.push(f);
-    bytes += f.size;
-    if (bytes >= target || current.length >= 512) {
-      out.push(current);
+  return {
+    add(files) {
+      const out: FileEntry[][] = [];
+      for (const f of files) {
+        current.push(f);
+        bytes += f.size;
+        if (bytes >= target || current.length >= 512) {
+          out.push(current);
+          current = [];
+          bytes = 0;
+        }
+      }
+      return out;
+    },
+    flush() {
+      const out = current.length ? [current] : [];
       current = [];
       bytes = 0;
-    }
-  }
-  if (current.length) out.push(current);
-  return out;
+      return out;
+    },
+  };
 }
 
 /**
- * Scans files over `threads` worker threads. `list` may be a function: with `prestart`, the
- * workers boot (~0.1 s each: modules, rules, prefilter) while it lists the files.
+ * Scans files over `threads` worker threads. `list` may be a function yielding batches: with
+ * `prestart`, the workers boot (~0.1 s each: modules, rules, prefilter) while it lists, and take
+ * jobs as soon as the listing finds them.
  */
 export async function scanFilesParallel(
   init: WorkerInit,
-  list: FileEntry[] | (() => FileEntry[]),
+  list: FileEntry[] | (() => Iterable<FileEntry[]>),
   maxFileSize: number,
   threads: number,
   prestart = false,
@@ -128,25 +142,51 @@ export async function scanFilesParallel(
   };
   const workers: Worker[] = parallel && prestart ? Array.from({ length: threads }, spawn) : [];
   const stop = (extra: Worker[]) => Promise.all(extra.map((w) => w.terminate()));
-  let files: FileEntry[];
+  // Small scans (a pre-commit hook) are faster without worker start-up: files are held back until
+  // there are enough of them to be worth the workers.
+  const held: FileEntry[] = [];
+  let heldBytes = 0;
+  const worthWorkers = () => heldBytes >= 4 * 1024 * 1024 && held.length >= 64;
+  const shared = new SharedArrayBuffer(4);
+  const cutter = jobCutter(1024 * 1024);
+  let jobCount = 0;
+  let started = false;
+  const post = (msg: WorkerJobs) => {
+    for (const w of workers) w.postMessage(msg);
+  };
+  const dispatch = (jobs: FileEntry[][]) => {
+    if (jobs.length === 0) return;
+    jobCount += jobs.length;
+    post({ jobs });
+  };
   try {
-    files = typeof list === 'function' ? list() : list;
+    for (const batch of typeof list === 'function' ? list() : [list]) {
+      if (started) {
+        dispatch(cutter.add(batch));
+        continue;
+      }
+      for (const f of batch) {
+        held.push(f);
+        heldBytes += f.size;
+      }
+      if (parallel && worthWorkers()) {
+        while (workers.length < threads) workers.push(spawn());
+        started = true;
+        post({ next: shared, maxFileSize });
+        dispatch(cutter.add(held.splice(0)));
+      }
+    }
   } catch (err) {
     await stop(workers);
     throw err;
   }
-  const total = files.reduce((sum, f) => sum + f.size, 0);
-  // Small scans (a pre-commit hook) are faster without worker start-up.
-  if (!parallel || total < 4 * 1024 * 1024 || files.length < 64) {
+  if (!started) {
     await stop(workers);
-    return scanFileList(engineFromInit(init), files, maxFileSize);
+    return scanFileList(engineFromInit(init), held, maxFileSize);
   }
-  const jobs = batches(files, Math.max(256 * 1024, Math.min(2 * 1024 * 1024, total / (threads * 16))));
-  const wanted = Math.min(threads, jobs.length);
-  while (workers.length < wanted) workers.push(spawn());
-  await stop(workers.splice(wanted));
-  const results: FileScanResult[] = new Array(jobs.length);
-  const shared: WorkerJobs = { jobs, next: new SharedArrayBuffer(4), maxFileSize };
+  dispatch(cutter.flush());
+  post({ total: jobCount });
+  const results: FileScanResult[] = new Array(jobCount);
   // The few files that want the AST stage are scanned on this thread, so only it loads TypeScript.
   const mainResults: FileScanResult[] = [];
   let mainEngine: Engine | undefined;
@@ -163,7 +203,6 @@ export async function scanFilesParallel(
               results[msg.id] = msg.result!;
               if (msg.result!.deferred.length) mainResults.push(scanFileList((mainEngine ??= engineFromInit(init)), msg.result!.deferred, maxFileSize));
             });
-            worker.postMessage(shared);
           }),
       ),
     );

@@ -1,14 +1,37 @@
-// Worker thread: compiles the rules once, then takes batches from a shared list until none are
-// left. The next batch index is a shared counter, so the main thread (busy with the AST stage
-// at times) never holds a worker up.
+// Worker thread: compiles the rules once, then takes jobs by a shared counter until none are
+// left, so the main thread (listing, or busy with the AST stage) never holds a worker up. Jobs
+// arrive as the listing finds them; a worker that took an index not listed yet waits for it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { engineFromInit, scanFileList, type WorkerInit, type WorkerJobs } from './scan-files.js';
+import type { FileEntry } from './sources/files.js';
 
 const engine = engineFromInit(workerData as WorkerInit);
+let next: Int32Array | undefined;
+let maxFileSize = 0;
+const jobs: FileEntry[][] = [];
+let total = -1;
+// The job index this worker took but the listing has not produced yet.
+let claimed = -1;
+
 parentPort!.on('message', (msg: WorkerJobs) => {
-  const next = new Int32Array(msg.next);
-  for (let id = Atomics.add(next, 0, 1); id < msg.jobs.length; id = Atomics.add(next, 0, 1)) {
-    parentPort!.postMessage({ id, result: scanFileList(engine, msg.jobs[id], msg.maxFileSize) });
+  if (msg.next) {
+    next = new Int32Array(msg.next);
+    maxFileSize = msg.maxFileSize!;
   }
-  parentPort!.postMessage({ id: -1 });
+  if (msg.jobs) for (const j of msg.jobs) jobs.push(j);
+  if (msg.total !== undefined) total = msg.total;
+  if (!next) return;
+  for (;;) {
+    if (claimed < 0) claimed = Atomics.add(next, 0, 1);
+    if (claimed < jobs.length) {
+      parentPort!.postMessage({ id: claimed, result: scanFileList(engine, jobs[claimed], maxFileSize) });
+      claimed = -1;
+      continue;
+    }
+    if (total >= 0 && claimed >= total) {
+      parentPort!.postMessage({ id: -1 });
+      next = undefined; // done: later messages change nothing
+    }
+    return; // wait for the listing to reach the claimed job
+  }
 });

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { createEngine, compareFindings, detectChunk } from './detect/engine.js';
-import { listFiles, type FileEntry } from './sources/files.js';
+import { listFileBatches, type FileEntry } from './sources/files.js';
 import { scanFilesParallel, workerInit } from './scan-files.js';
 import { filterAllowedPaths, filterAllowedValues, filterBaseline, filterDisabled, filterDuplicated, pathAllowed, runPasses, type Pass } from './filter/index.js';
 import type { Config } from './config/load.js';
@@ -58,18 +58,16 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const allowedPath = pathAllowed(config.allow.paths);
 
   const roots = options.paths ?? [];
-  const listing = () => {
-    const entries: FileEntry[] = [];
+  function* listing(): Generator<FileEntry[]> {
     for (const root of roots) {
-      const listed = listFiles(root, {
+      const batches = listFileBatches(root, {
         noIgnore: options.noIgnore,
         include: [...config.include, ...(options.include ?? [])],
         exclude: [...config.exclude, ...(options.exclude ?? [])],
       });
-      for (const e of listed) if (!allowedPath(e.path)) entries.push(e);
+      for (const batch of batches) yield batch.filter((e) => !allowedPath(e.path));
     }
-    return entries;
-  };
+  }
   // A directory is worth starting the workers for before its files are listed.
   const prestart = roots.some((root) => {
     try {

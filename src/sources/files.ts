@@ -32,31 +32,6 @@ const ignore = () => require('ignore') as typeof ignoreFactory;
 
 const SKIPPED_DIRS = new Set(['.git', '.hg', '.svn']);
 
-/**
- * Every regular file under root, relative and `/`-separated, dot files included, VCS directories
- * and symlinks left out, unreadable directories passed over. What fast-glob's `**` gave, at twice
- * its speed on a 6,000-file tree (no pattern matching to pay for): listing runs before any scanning.
- */
-function walkTree(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, rel: string) => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (!SKIPPED_DIRS.has(e.name)) walk(join(dir, e.name), path);
-      } else if (e.isFile()) out.push(path);
-    }
-  };
-  walk(root, '');
-  return out;
-}
-
 function gitFiles(root: string): string[] | undefined {
   try {
     const out = execFileSync('git', ['-C', root, 'ls-files', '--cached', '--others', '--exclude-standard', '-z', '--', '.'], {
@@ -97,8 +72,35 @@ function ignoreFilesMatcher(root: string, name: string, files: string[]): (p: st
     });
 }
 
-/** Lists the files under one scan root (a directory or a single file). */
+/** Lists the files under one scan root (a directory or a single file), sorted by path. */
 export function listFiles(rootArg: string, options: FileListOptions = {}): FileEntry[] {
+  return [...listFileBatches(rootArg, options)].flat().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Layers of an ignore file name: each applies to paths below its own directory. */
+type Layers = { dir: string; ig: Ignore }[];
+
+function ignoredBy(layers: Layers, p: string): boolean {
+  return layers.some(({ dir, ig }) => (!dir || p.startsWith(`${dir}/`)) && ig.ignores(dir ? p.slice(dir.length + 1) : p));
+}
+
+function addLayer(layers: Layers, root: string, dir: string, name: string): void {
+  try {
+    layers.push({ dir, ig: ignore()().add(readFileSync(join(root, dir, name), 'utf8')) });
+  } catch {
+    /* unreadable ignore file: treat as absent */
+  }
+}
+
+const BATCH = 512;
+
+/**
+ * The files under one scan root, in batches as they are found, so a scan can start on the first
+ * ones while the rest of a large tree is listed. Inside a git work tree git answers at once;
+ * elsewhere the tree is walked, each directory's .gitignore and .leakfixignore read before its
+ * files are judged (what git does too). Order within and across batches is not sorted.
+ */
+export function* listFileBatches(rootArg: string, options: FileListOptions = {}): Generator<FileEntry[]> {
   const root = resolve(rootArg);
   let st;
   try {
@@ -107,48 +109,85 @@ export function listFiles(rootArg: string, options: FileListOptions = {}): FileE
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(code === 'ENOENT' ? `path not found: ${rootArg}` : `cannot read ${rootArg}: ${code}`);
   }
-  if (st.isFile()) return [{ abs: root, path: rootArg.split(sep).join('/'), size: st.size }];
+  if (st.isFile()) {
+    yield [{ abs: root, path: rootArg.split(sep).join('/'), size: st.size }];
+    return;
+  }
   if (!st.isDirectory()) throw new UserError(`not a file or directory: ${rootArg}`);
+  const toEntries = entryMaker(rootArg, root, options);
 
-  let paths: string[] | undefined;
-  if (!options.noIgnore && insideGitWorkTree(root)) paths = gitFiles(root);
-  const fromGit = paths !== undefined;
-  if (!paths) {
-    paths = walkTree(root);
+  const fromGit = !options.noIgnore && insideGitWorkTree(root) ? gitFiles(root) : undefined;
+  if (fromGit) {
+    const leakfixIgnored = ignoreFilesMatcher(root, '.leakfixignore', fastGlob().sync('**/.leakfixignore', { cwd: root, dot: true }));
+    const paths = fromGit.filter((p) => !leakfixIgnored(p)).sort();
+    for (let i = 0; i < paths.length; i += BATCH) yield toEntries(paths.slice(i, i + BATCH));
+    return;
+  }
+  const gitignores: Layers = [];
+  const leakfixignores: Layers = [];
+  const dirs = [''];
+  let batch: string[] = [];
+  while (dirs.length) {
+    const rel = dirs.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(rel ? join(root, rel) : root, { withFileTypes: true });
+    } catch {
+      continue; // unreadable directory: passed over
+    }
+    const under = (name: string) => (rel ? `${rel}/${name}` : name);
     if (!options.noIgnore) {
-      const ignored = ignoreFilesMatcher(root, '.gitignore', paths);
-      paths = paths.filter((p) => !ignored(p));
+      // A directory's ignore files apply to everything below it, so they are read first.
+      if (entries.some((e) => e.name === '.gitignore' && e.isFile())) addLayer(gitignores, root, rel, '.gitignore');
+      if (entries.some((e) => e.name === '.leakfixignore' && e.isFile()) && !ignoredBy(gitignores, under('.leakfixignore'))) addLayer(leakfixignores, root, rel, '.leakfixignore');
+    }
+    for (const e of entries) {
+      const path = under(e.name);
+      if (e.isDirectory()) {
+        if (!SKIPPED_DIRS.has(e.name)) dirs.push(path);
+      } else if (e.isFile()) {
+        // Symlinks are left out here, as fast-glob's `**` (this walk's predecessor) did.
+        if (!options.noIgnore && (ignoredBy(gitignores, path) || ignoredBy(leakfixignores, path))) continue;
+        batch.push(path);
+      }
+    }
+    if (batch.length >= BATCH) {
+      yield toEntries(batch);
+      batch = [];
     }
   }
-  if (!options.noIgnore) {
-    const leakfixIgnored = ignoreFilesMatcher(root, '.leakfixignore', fromGit ? fastGlob().sync('**/.leakfixignore', { cwd: root, dot: true }) : paths);
-    paths = paths.filter((p) => !leakfixIgnored(p));
-  }
+  if (batch.length) yield toEntries(batch);
+}
+
+/** Relative paths → entries: --include/--exclude, sizes, symlinks kept inside the root. */
+function entryMaker(rootArg: string, root: string, options: FileListOptions): (paths: string[]) => FileEntry[] {
   const included = options.include?.length ? picomatch(options.include, { dot: true }) : undefined;
   const excluded = options.exclude?.length ? picomatch(options.exclude, { dot: true }) : undefined;
   const realRoot = realpathSync(root);
-  const entries: FileEntry[] = [];
-  for (const p of paths.sort()) {
-    if (included && !included(p)) continue;
-    if (excluded && excluded(p)) continue;
-    const abs = join(root, p);
-    let size = 0;
-    try {
-      const link = lstatSync(abs);
-      size = link.size;
-      if (link.isSymbolicLink()) {
-        const target = realpathSync(abs);
-        if (target !== realRoot && !target.startsWith(realRoot + sep)) continue;
-        const st = statSync(target);
-        if (!st.isFile()) continue;
-        size = st.size;
+  const prefix = rootArg === '.' ? '' : `${rootArg.replace(/[\\/]+$/, '').split(sep).join('/')}/`;
+  return (paths) => {
+    const entries: FileEntry[] = [];
+    for (const p of paths) {
+      if (included && !included(p)) continue;
+      if (excluded && excluded(p)) continue;
+      const abs = join(root, p);
+      let size = 0;
+      try {
+        const link = lstatSync(abs);
+        size = link.size;
+        if (link.isSymbolicLink()) {
+          const target = realpathSync(abs);
+          if (target !== realRoot && !target.startsWith(realRoot + sep)) continue;
+          const st = statSync(target);
+          if (!st.isFile()) continue;
+          size = st.size;
+        }
+      } catch {
+        // Deleted since listing, or a dangling link: the reader reports unreadable files.
+        if (!existsSync(abs)) continue;
       }
-    } catch {
-      // Deleted since listing, or a dangling link: the reader reports unreadable files.
-      if (!existsSync(abs)) continue;
+      entries.push({ abs, path: prefix + p, size });
     }
-    const shown = rootArg === '.' ? p : `${rootArg.replace(/[\\/]+$/, '').split(sep).join('/')}/${p}`;
-    entries.push({ abs, path: shown, size });
-  }
-  return entries;
+    return entries;
+  };
 }

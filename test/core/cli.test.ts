@@ -271,6 +271,34 @@ describe('threads', () => {
     expect(one.findings.map((f) => `${f.path}:${f.line}`)).toEqual(Array.from({ length: 15 }, (_, k) => `pkg${(k * 16) % 7}/file${String(k * 16).padStart(3, '0')}.ts:${files[`pkg${(k * 16) % 7}/file${String(k * 16).padStart(3, '0')}.ts`].split('\n').findIndex((l) => l.startsWith('const token')) + 1}`).sort());
   });
 
+  it('jobs streamed to the workers while a large tree is still listed: same output as one thread', () => {
+    // 1,500 files in 150 directories (three listing batches or more), nested ignore files, 6 MB.
+    const files: Record<string, string> = {};
+    const filler = Array.from({ length: 100 }, (_, i) => `export const value${i} = compute(${i}, "${fakeString(i, 24, 'abcdefghij')}");\n`).join('');
+    for (let i = 0; i < 1500; i++) {
+      const secret = i % 97 === 0 ? `const token = "${fakeGithubToken(2000 + i)}";\n` : '';
+      files[`d${i % 10}/e${i % 15}/f${String(i).padStart(4, '0')}.ts`] = filler.slice(0, 3_000 + (i % 3) * 500) + secret;
+    }
+    files['d3/.gitignore'] = 'e4/\n';
+    files['d5/e5/.leakfixignore'] = '*.ts\n!f0005.ts\n';
+    const dir = tempTree(files);
+    const listed = Object.keys(files).filter((p) => p.endsWith('.ts') && !p.startsWith('d3/e4/') && !(p.startsWith('d5/e5/') && p !== 'd5/e5/f0005.ts'));
+    const run = (threads: string) => {
+      const r = leakfix(['scan', '.', '-f', 'json', '--threads', threads], { cwd: dir });
+      expect(r.code).toBe(1);
+      const report = json(r.stdout);
+      return { findings: report.findings, notes: report.notes, files: report.stats!.files, bytes: report.stats!.bytes };
+    };
+    const one = run('1');
+    const two = run('2');
+    expect(two).toEqual(one);
+    // .gitignore/.leakfixignore files themselves are scanned too.
+    expect(one.files).toBe(listed.length + 2);
+    const expected = listed.filter((p) => files[p].includes('const token')).sort();
+    expect(one.findings.map((f) => f.path)).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(10);
+  });
+
   it('with workers, files that want the AST stage are parsed on the main thread with the same findings', () => {
     const files: Record<string, string> = {};
     const filler = Array.from({ length: 400 }, (_, i) => `export const value${i} = compute(${i}, "${fakeString(i, 24, 'abcdefghij')}"); // line ${i}\n`).join('');

@@ -9,7 +9,8 @@ import { isAstPath, parseBlock, scriptBlocks, type ScriptBlock } from './parse.j
 import { buildScopes, forEachChild, keyName, lookup, type Node, type Scope } from './scope.js';
 import { evalString, lookupPath, memberText, type FlowContext, type Source, type Step } from './values.js';
 import { callSinksFor, loadSinks, nameSink, type Sink, type SinkArg, type ValueShape } from './sinks.js';
-import { worthParsing, type Span } from './gate.js';
+import { statementSeed, worthParsing, type Span } from './gate.js';
+import { relevantSlice } from './slice.js';
 import type { Confidence, FlowStep } from '../../types.js';
 
 export interface AstHit {
@@ -74,7 +75,8 @@ export function detectAst(
   text: string,
   path: string,
   // `parse`: another parser for the same blocks (the tests compare typescript-estree's trees with ours).
-  options: { gate?: boolean; bytes?: Uint8Array; covered?: readonly Span[]; parse?: (block: ScriptBlock) => TSESTree.Program | undefined } = {},
+  // `slice: false`: parse whole texts (the tests compare the findings of both).
+  options: { gate?: boolean; slice?: boolean; bytes?: Uint8Array; covered?: readonly Span[]; parse?: (block: ScriptBlock) => TSESTree.Program | undefined } = {},
 ): AstHit[] {
   const started = performance.now(); // the gate's own cost counts as AST time too
   if (!isAstPath(path) || text.length > MAX_BYTES || minified(text) || (options.gate !== false && !worthParsing(text, loadSinks(), options.bytes, options.covered))) {
@@ -86,8 +88,13 @@ export function detectAst(
     const sinks = loadSinks();
     const hits: AstHit[] = [];
     let index: LineIndex | undefined;
+    const parse = options.parse ?? parseBlock;
+    const isSeed = statementSeed(sinks);
     for (const block of scriptBlocks(text, path)) {
-      const program = (options.parse ?? parseBlock)(block);
+      // Statements no flow passes through are blanked first; a slice that does not parse is dropped.
+      const sliced = options.slice === false ? block.code : relevantSlice(block.code, isSeed);
+      let program = sliced === block.code ? parse(block) : parse({ ...block, code: sliced });
+      if (!program && sliced !== block.code) program = parse(block);
       if (!program) {
         astStats.failed++;
         continue;

@@ -69,6 +69,55 @@ function gateIndex(sinks: Sink[]): GateIndex {
   return index;
 }
 
+// A value a credential name may be given that the analysis can follow to a literal: a string or
+// plain template, an array (join), object, parenthesis, Buffer.from, or a name or member chain
+// that ends the value (or is concatenated or cast). Not env reads, types, numbers, keywords.
+const FOLLOWED_VALUE =
+  '(?:["\'][^"\'\\r\\n]{3,}["\']|["\'][^"\'\\r\\n]*["\'][ \\t]*\\+|`[^`$]{3,}`|[[{(<]|Buffer\\.from\\(|(?!(?:process|import|require|true|false|null|undefined|await|new|typeof|function|async|this|string|number|boolean|any|unknown|never|object|void|bigint|symbol)\\b)[A-Za-z_$][\\w$]*(?:\\??\\.[A-Za-z_$][\\w$]*|\\[[^\\]\\r\\n]*\\])*!?[ \\t]*(?:[,;)}\\]\\r\\n]|$|\\+|as\\b|satisfies\\b))';
+const URI_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"`]*:[^\s@/'"`]+@/i;
+
+/**
+ * Whether a statement may hold the end of a flow (slice.ts keeps such statements, and what they
+ * are tied to): a sink keyword, a credential name given a value the analysis can follow, a
+ * credential name as a shorthand property, or a URI with a password.
+ */
+export function statementSeed(sinks: Sink[] = loadSinks()): (statement: string, file: string) => boolean {
+  let seed = seeds.get(sinks);
+  if (!seed) {
+    // Call sinks' keywords (a name sink's `bearer` is a credential word, judged by `assigned`).
+    const sinkWords = [...new Set(sinks.flatMap((s) => (s.kind === 'call' ? s.keywords ?? [] : [])).map((w) => w.toLowerCase()))];
+    const credential = CREDENTIAL_WORDS.map((w) => w.replace(/[-]/g, '\\-')).join('|');
+    // (A TypeScript annotation may sit between the name and its `=`.)
+    const assigned = new RegExp(`(?:${credential})[\\w$]*["'\`]?\\]?(?:[ \\t]*[?!]?:[^=;,\\r\\n]*(?==))?[ \\t]*(?::|=(?![=>]))[ \\t]*${FOLLOWED_VALUE}`, 'i');
+    // `{ password }` (not a template's `${password}`): only when the file gives that name a followable value.
+    const shorthand = new RegExp(`(?<!\\$)[{,][ \\t\\r\\n]*([\\w$]*(?:${credential})[\\w$]*)[ \\t\\r\\n]*(?=[,}])`, 'gi');
+    let memoFile = '';
+    const followable = new Map<string, boolean>();
+    const isFollowable = (name: string, file: string) => {
+      if (file !== memoFile) {
+        memoFile = file;
+        followable.clear();
+      }
+      let known = followable.get(name);
+      if (known === undefined) {
+        const n = name.replace(/\$/g, '\\$');
+        known = new RegExp(`(?<![\\w$.])${n}(?:[ \\t]*[?!]?:[^=;,\\r\\n]*(?==))?[ \\t]*(?::|=(?![=>]))[ \\t]*${FOLLOWED_VALUE}`).test(file) || isParameter(file, n);
+        followable.set(name, known);
+      }
+      return known;
+    };
+    seed = (statement, file) => {
+      const lower = statement.toLowerCase();
+      if (sinkWords.some((w) => lower.includes(w)) || assigned.test(statement) || URI_WITH_PASSWORD.test(statement)) return true;
+      for (const m of statement.matchAll(shorthand)) if (isFollowable(m[1], file)) return true;
+      return false;
+    };
+    seeds.set(sinks, seed);
+  }
+  return seed;
+}
+const seeds = new WeakMap<Sink[], (statement: string, file: string) => boolean>();
+
 /** Char codes of an ASCII text (its UTF-8 bytes are exactly that); other characters become 0x80, which no word contains. */
 function codesOf(text: string, bytes?: Uint8Array): Uint8Array {
   if (bytes && bytes.length === text.length) return bytes;
@@ -199,11 +248,15 @@ function boundToLiteral(text: string, name: string, seen: Set<string> = new Set(
   seen.add(name);
   const n = name.replace(/\$/g, '\\$');
   if (new RegExp(`(?<![\\w$.])${n}[ \\t]*(?::|=(?![=>]))[ \\t]*["'\`[{]|(?<![\\w$.])${n}[ \\t]*=[ \\t]*(?:Buffer\\.from|\\[)`).test(text)) return true;
-  // A parameter: the name in a parenthesised list followed by `=>` or a body (a call's argument is not one).
-  if (new RegExp(`[(,]\\s*${n}\\s*\\??\\s*(?::[^,()=]*)?(?:=[^,()]*)?(?:,[^()]*)?\\)\\s*(?::[^=;{()]*)?(?:=>|\\{)`).test(text)) return true;
+  if (isParameter(text, n)) return true;
   const alias = new RegExp(`(?<![\\w$.])${n}[ \\t]*=(?![=>])[ \\t]*([A-Za-z_$][\\w$]*)(?:\\??\\.[A-Za-z_$][\\w$]*)*[ \\t]*(?:[;,)}\\r\\n]|$)`, 'g');
   for (const m of text.matchAll(alias)) if (m[1] !== 'process' && m[1] !== 'require' && boundToLiteral(text, m[1], seen)) return true;
   return false;
+}
+
+/** A parameter: the name (regex-escaped) in a parenthesised list followed by `=>` or a body (a call's argument is not one). */
+function isParameter(text: string, escaped: string): boolean {
+  return new RegExp(`[(,]\\s*${escaped}\\s*\\??\\s*(?::[^,()=]*)?(?:=[^,()]*)?(?:,[^()]*)?\\)\\s*(?::[^=;{()]*)?(?:=>|\\{)`).test(text);
 }
 
 /** boundToLiteral for one text, memoized by name. */
