@@ -58,6 +58,13 @@ export interface RuleSpec {
   /** A shape many providers share (URL password, PEM block, JWT); provider rules on the same span win. */
   structural?: boolean;
   paths?: string[];
+  /**
+   * Case-sensitive literals one of which every match holds, starting at most `within` characters
+   * into the match. On large texts the pattern is then tried only just before each literal: for
+   * patterns that open with a long character class (`[A-Za-z0-9+/]{76}\+ASt…`), which a regex
+   * engine can only try at every position of a base64 blob.
+   */
+  anchor?: { literals: string[]; within: number };
   allow?: { values?: string[]; regexes?: string[] };
   references?: string[];
   remediation?: string;
@@ -67,6 +74,8 @@ export interface RuleSpec {
 
 export interface Rule extends RuleSpec {
   regex: RegExp;
+  /** The pattern tried at one position (anchored rules). */
+  sticky?: RegExp;
   allowRegexes: RegExp[];
   pathMatch?: (path: string) => boolean;
   /** The file the rule came from, for error messages. */

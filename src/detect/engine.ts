@@ -81,17 +81,43 @@ interface RawHit {
   confidence?: Confidence;
 }
 
-function patternHits(rule: Rule, ruleIndex: number, text: string): RawHit[] {
+/** Below this length an anchored rule's regex runs over the whole text: finding the literals would cost more. */
+export const ANCHOR_MIN_TEXT = 4096;
+
+export function patternHits(rule: Rule, ruleIndex: number, text: string, anchored = true): RawHit[] {
   const hits: RawHit[] = [];
+  const add = (m: RegExpExecArray) => {
+    const span = m.indices?.groups?.secret;
+    if (!span) return;
+    const secret = text.slice(span[0], span[1]);
+    if (!acceptSecret(rule, secret)) return;
+    hits.push({ ruleId: rule.id, ruleIndex, detector: 'pattern', start: span[0], end: span[1], secret, structural: rule.structural === true });
+  };
+  if (anchored && rule.sticky && rule.anchor && text.length >= ANCHOR_MIN_TEXT) {
+    // Try the pattern only at the `within` positions before each literal, in text order, never
+    // inside an earlier match: what the global scan finds, when every match holds a literal there.
+    const at: number[] = [];
+    for (const literal of rule.anchor.literals) for (let p = text.indexOf(literal); p !== -1; p = text.indexOf(literal, p + 1)) at.push(p);
+    at.sort((a, b) => a - b);
+    const re = rule.sticky;
+    let next = 0;
+    for (const p of at) {
+      for (let s = Math.max(next, p - rule.anchor.within); s <= p; s++) {
+        re.lastIndex = s;
+        const m = re.exec(text);
+        if (!m) continue;
+        next = Math.max(s + m[0].length, s + 1);
+        add(m);
+        break;
+      }
+    }
+    return hits;
+  }
   const re = rule.regex;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (m[0].length === 0) re.lastIndex++;
-    const span = m.indices?.groups?.secret;
-    if (!span) continue;
-    const secret = text.slice(span[0], span[1]);
-    if (!acceptSecret(rule, secret)) continue;
-    hits.push({ ruleId: rule.id, ruleIndex, detector: 'pattern', start: span[0], end: span[1], secret, structural: rule.structural === true });
+    add(m);
   }
   return hits;
 }

@@ -73,6 +73,14 @@ export function compileRule(spec: RuleSpec, source: string): Rule {
   if (spec.validator !== undefined && !(spec.validator in validators)) fail(`unknown validator "${spec.validator}" (known: ${Object.keys(validators).join(', ')})`);
   if (spec.decode !== undefined && spec.decode !== 'base64') fail('`decode` may only be base64');
   if (spec.structural !== undefined && typeof spec.structural !== 'boolean') fail('`structural` must be true or false');
+  let sticky: RegExp | undefined;
+  if (spec.anchor !== undefined) {
+    const { literals, within } = spec.anchor ?? {};
+    if (!Array.isArray(literals) || literals.length === 0 || literals.some((l) => typeof l !== 'string' || l.length === 0)) fail('`anchor.literals` must be a non-empty list of strings');
+    if (!Number.isInteger(within) || within < 0 || within > 4096) fail('`anchor.within` must be a whole number from 0 to 4096');
+    if (flags.includes('i')) fail('`anchor` needs a case-sensitive pattern (no `i` flag)');
+    sticky = new RegExp(spec.pattern, `yd${flags}`);
+  }
   let pathMatch: Rule['pathMatch'];
   if (spec.paths !== undefined) {
     if (!Array.isArray(spec.paths) || spec.paths.some((p) => typeof p !== 'string')) fail('`paths` must be a list of globs');
@@ -86,7 +94,7 @@ export function compileRule(spec: RuleSpec, source: string): Rule {
       fail(`invalid allow regex ${JSON.stringify(r)}: ${(err as Error).message}`);
     }
   }
-  return { ...spec, keywords: spec.keywords.map(String), regex, allowRegexes, pathMatch, source };
+  return { ...spec, keywords: spec.keywords.map(String), regex, sticky, allowRegexes, pathMatch, source };
 }
 
 /** Loads every rule file of a directory (or one file); ids must be unique across them. */

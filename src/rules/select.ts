@@ -24,6 +24,6 @@ export function selectRules(config: Config, builtin: Rule[] = loadRules()): Rule
 }
 
 export function stripCompiled(rule: Rule): RuleSpec {
-  const { regex: _r, allowRegexes: _a, pathMatch: _p, source: _s, ...spec } = rule;
+  const { regex: _r, sticky: _y, allowRegexes: _a, pathMatch: _p, source: _s, ...spec } = rule;
   return spec;
 }
