@@ -78,7 +78,8 @@ export function compileRule(spec: RuleSpec, source: string): Rule {
     const { literals, within } = spec.anchor ?? {};
     if (!Array.isArray(literals) || literals.length === 0 || literals.some((l) => typeof l !== 'string' || l.length === 0)) fail('`anchor.literals` must be a non-empty list of strings');
     if (!Number.isInteger(within) || within < 0 || within > 4096) fail('`anchor.within` must be a whole number from 0 to 4096');
-    if (flags.includes('i')) fail('`anchor` needs a case-sensitive pattern (no `i` flag)');
+    // Literals are found case-sensitively: with the `i` flag only caseless ones (`://`) will do.
+    if (flags.includes('i') && literals.some((l) => l.toLowerCase() !== l.toUpperCase())) fail('`anchor.literals` must have no letters when the pattern has the `i` flag');
     sticky = new RegExp(spec.pattern, `yd${flags}`);
   }
   let pathMatch: Rule['pathMatch'];

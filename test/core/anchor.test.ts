@@ -22,15 +22,15 @@ function generator(seed: number) {
 }
 
 describe('anchored rules', () => {
-  it('are the slow-prefix rules, with literals their examples hold', () => {
-    expect(anchored.map((r) => r.id).sort()).toEqual(['azure.messaging-identifiable-key', 'azure.storage-identifiable-key']);
-    for (const r of anchored) for (const ex of r.examples ?? []) expect(r.anchor!.literals.some((l) => ex.secret.includes(l))).toBe(true);
+  it('are the slow-prefix rules, with literals their example texts hold', () => {
+    expect(anchored.map((r) => r.id).sort()).toEqual(['azure.messaging-identifiable-key', 'azure.storage-identifiable-key', 'uri.basic-auth']);
+    for (const r of anchored) for (const ex of r.examples ?? []) expect(r.anchor!.literals.some((l) => ex.text.includes(l))).toBe(true);
   });
 
   it.each(anchored.map((r) => [r.id, r] as const))('%s finds exactly what the whole-text regex finds', (_id, rule) => {
     const g = generator(rule.id.length * 7919);
-    const keys = (rule.examples ?? []).map((e) => e.secret);
-    const separators = ['', ' ', '\n', '"', '=', ';', '/', '+', '==', 'AccountKey=', rule.anchor!.literals[0]];
+    const keys = (rule.examples ?? []).flatMap((e) => [e.secret, e.text]);
+    const separators = ['', ' ', '\n', '"', '=', ';', '/', '+', '==', '@', ':', 'AccountKey=', 'https', 'Socks5H', 'xhttps', rule.anchor!.literals[0]];
     let found = 0;
     for (let round = 0; round < 300; round++) {
       const parts: string[] = [];
