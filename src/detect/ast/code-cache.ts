@@ -9,6 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { isAscii } from 'node:buffer';
 import { writeFileAtomic } from '../../fsutil.js';
 
 let unsaved: { script: Script; file: string } | undefined;
@@ -33,7 +34,9 @@ export function loadTypeScriptCached(require: NodeJS.Require): unknown {
   try {
     const file = require.resolve('typescript');
     if (require.cache[file]) return require.cache[file]!.exports;
-    const source = readFileSync(file, 'utf8');
+    // typescript.js is ASCII: a Latin-1 read gives the same string without UTF-8 decoding.
+    const bytes = readFileSync(file);
+    const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
     // One cache per TypeScript install; V8 checks its own version and flags when loading.
     const key = createHash('sha256').update(`${file}\0${source.length}\0${statSync(file).mtimeMs}`).digest('hex').slice(0, 16);
     const cacheFile = join(tmpdir(), `leakfix-v8-${userInfo().uid}-typescript-${key}.bin`);

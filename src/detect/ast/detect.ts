@@ -61,7 +61,8 @@ interface Candidate {
 /** Whether detectAst would parse this file (the cheap checks and the lexical gate). */
 export function wantsParse(text: string, path: string, bytes?: Uint8Array, covered?: readonly Span[]): boolean {
   const started = performance.now();
-  const wanted = isAstPath(path) && text.length <= MAX_BYTES && !minified(text) && worthParsing(text, loadSinks(), bytes, covered);
+  // The gate says no to most files, so it runs before the line-length walk of minified().
+  const wanted = isAstPath(path) && text.length <= MAX_BYTES && worthParsing(text, loadSinks(), bytes, covered) && !minified(text);
   astStats.ms += performance.now() - started;
   return wanted;
 }
@@ -79,7 +80,7 @@ export function detectAst(
   options: { gate?: boolean; slice?: boolean; bytes?: Uint8Array; covered?: readonly Span[]; parse?: (block: ScriptBlock) => TSESTree.Program | undefined } = {},
 ): AstHit[] {
   const started = performance.now(); // the gate's own cost counts as AST time too
-  if (!isAstPath(path) || text.length > MAX_BYTES || minified(text) || (options.gate !== false && !worthParsing(text, loadSinks(), options.bytes, options.covered))) {
+  if (!isAstPath(path) || text.length > MAX_BYTES || (options.gate !== false && !worthParsing(text, loadSinks(), options.bytes, options.covered)) || minified(text)) {
     astStats.skipped++;
     astStats.ms += performance.now() - started;
     return [];
