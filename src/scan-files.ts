@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { detectChunk, createEngine, type Engine, type EngineOptions } from './detect/engine.js';
+import { detectChunk, createEngine, finishDeferred, type Deferred, type Engine, type EngineOptions } from './detect/engine.js';
 import { compileRule } from './rules/load.js';
 import { stripCompiled } from './rules/select.js';
 import { readForScan } from './sources/read.js';
@@ -20,7 +20,7 @@ export interface FileScanResult {
   /** AST stage counters for these files (parsed files, time spent). */
   ast: AstCounters;
   /** Files left for the main thread because they want the AST stage (see EngineOptions.astDefer). */
-  deferred: FileEntry[];
+  deferred: { path: string; deferred: Deferred }[];
 }
 
 export interface AstCounters {
@@ -50,7 +50,8 @@ export function scanFileList(engine: Engine, files: FileEntry[], maxFileSize: nu
     const findings = detectChunk(engine, { path: file.path, bytes: read.bytes, origin: { kind: 'file' } });
     if (engine.astWanted) {
       engine.astWanted = false;
-      result.deferred.push(file);
+      result.deferred.push({ path: file.path, deferred: engine.deferred! });
+      engine.deferred = undefined;
       continue;
     }
     result.files++;
@@ -58,6 +59,23 @@ export function scanFileList(engine: Engine, files: FileEntry[], maxFileSize: nu
     for (const f of findings) result.findings.push(f);
   }
   // astStats counts per thread; report this call's share so workers' counts can be summed.
+  result.ast = addAst(astStats, { parsed: -astBefore.parsed, failed: -astBefore.failed, skipped: -astBefore.skipped, ms: -astBefore.ms });
+  return result;
+}
+
+/**
+ * The main thread's part of files a worker deferred: only their AST stage (the worker found the
+ * rest and sent its hits), then findings as detectChunk would have made them.
+ */
+function finishDeferredFiles(init: WorkerInit, items: FileScanResult['deferred']): FileScanResult {
+  const result: FileScanResult = { findings: [], notes: [], files: 0, bytes: 0, binary: 0, ast: noAst(), deferred: [] };
+  const astBefore = { ...astStats };
+  const rules = init.rules.map((r) => r.spec);
+  for (const { path, deferred } of items) {
+    for (const f of finishDeferred(rules, { path, origin: { kind: 'file' } }, deferred)) result.findings.push(f);
+    result.files++;
+    result.bytes += deferred.size;
+  }
   result.ast = addAst(astStats, { parsed: -astBefore.parsed, failed: -astBefore.failed, skipped: -astBefore.skipped, ms: -astBefore.ms });
   return result;
 }
@@ -189,7 +207,6 @@ export async function scanFilesParallel(
   const results: FileScanResult[] = new Array(jobCount);
   // The few files that want the AST stage are scanned on this thread, so only it loads TypeScript.
   const mainResults: FileScanResult[] = [];
-  let mainEngine: Engine | undefined;
   try {
     await Promise.all(
       workers.map(
@@ -201,7 +218,7 @@ export async function scanFilesParallel(
             worker.on('message', (msg: { id: number; result?: FileScanResult }) => {
               if (msg.id < 0) return resolve();
               results[msg.id] = msg.result!;
-              if (msg.result!.deferred.length) mainResults.push(scanFileList((mainEngine ??= engineFromInit(init)), msg.result!.deferred, maxFileSize));
+              if (msg.result!.deferred.length) mainResults.push(finishDeferredFiles(init, msg.result!.deferred));
             });
           }),
       ),

@@ -10,7 +10,8 @@ import { byteOffset, lineIndex, lineText, position } from './location.js';
 import { fingerprint, redact } from './redact.js';
 import { AST_RULES, detectAst, isAstPath, sinkKeywords } from './ast/index.js';
 import { wantsParse } from './ast/detect.js';
-import type { Chunk, Confidence, DetectorKind, Finding, FlowStep, Rule, Severity } from '../types.js';
+import type { Chunk, Confidence, DetectorKind, Finding, FlowStep, Rule, RuleSpec, Severity } from '../types.js';
+import type { Span } from './ast/gate.js';
 
 export interface EngineOptions {
   generic?: boolean;
@@ -39,7 +40,23 @@ export interface Engine {
   astDefer: boolean;
   /** Set when a chunk wanted the AST stage and `astDefer` left it to the caller. */
   astWanted: boolean;
+  /** With astWanted: what the caller needs to finish the chunk elsewhere (finishDeferred). */
+  deferred?: Deferred;
 }
+
+/** A chunk whose AST stage was left to another thread: its text and the hits found so far. */
+export interface Deferred {
+  text: string;
+  ascii: boolean;
+  /** The chunk's size in bytes. */
+  size: number;
+  hits: RawHit[];
+  /** Spans the pattern rules report (no reason to parse for a literal inside one). */
+  covered: Span[];
+}
+
+/** What a finding needs from its rule (a RuleSpec will do: no compiled regex). */
+export type RuleInfo = Pick<RuleSpec, 'name' | 'severity' | 'confidence' | 'remediation'>;
 
 export function createEngine(rules: Rule[], options: EngineOptions = {}): Engine {
   const ids = new Map<string, number>();
@@ -67,7 +84,7 @@ export function createEngine(rules: Rule[], options: EngineOptions = {}): Engine
   return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, genericTracked, generic, decode: options.decode ?? true, astTracked, ast, astDefer: options.astDefer ?? false, astWanted: false };
 }
 
-interface RawHit {
+export interface RawHit {
   ruleId: string;
   ruleIndex: number; // -1 for generic
   /** From a rule for a shape many providers share (URL password, PEM block): a provider rule on the same span wins. */
@@ -179,7 +196,10 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
     }
     const covered = parse ? hits.filter((h) => h.detector === 'pattern').map((h): [number, number] => [h.start, h.end]) : [];
     if (parse && engine.astDefer) {
-      if (wantsParse(text, path, bytes, covered)) engine.astWanted = true;
+      if (wantsParse(text, path, bytes, covered)) {
+        engine.astWanted = true;
+        engine.deferred = { text, ascii, size: bytes.length, hits: [], covered };
+      }
     } else if (parse) {
       for (const a of detectAst(text, path, { bytes, covered })) {
         hits.push({ ruleId: a.ruleId, ruleIndex: -1, detector: 'ast', start: a.start, end: a.end, secret: a.secret, flow: a.flow, confidence: a.confidence });
@@ -256,11 +276,30 @@ export function detectChunk(engine: Engine, chunk: Chunk): Finding[] {
   const bytes = chunk.bytes ?? Buffer.from(chunk.text ?? '', 'utf8');
   let text = chunk.text;
   const getText = () => (text ??= decodeText(bytes));
-  const hits = dedupeHits(hitsOf(engine, getText, bytes, chunk.path, 0));
+  const raw = hitsOf(engine, getText, bytes, chunk.path, 0);
+  if (engine.astWanted && engine.deferred) {
+    // Left for the thread that parses (finishDeferred): findings are made there, once.
+    engine.deferred.hits = raw;
+    return [];
+  }
+  const hits = dedupeHits(raw);
   if (hits.length === 0) return [];
   text = getText();
+  return findingsOf(engine.rules, chunk, text, bytes.length === text.length, hits);
+}
+
+/** Finishes a deferred chunk (see EngineOptions.astDefer): its AST hits joined to the hits found before. */
+export function finishDeferred(rules: readonly RuleInfo[], chunk: Chunk, deferred: Deferred): Finding[] {
+  const ast = detectAst(deferred.text, chunk.path, { gate: false, covered: deferred.covered }).map(
+    (a): RawHit => ({ ruleId: a.ruleId, ruleIndex: -1, detector: 'ast', start: a.start, end: a.end, secret: a.secret, flow: a.flow, confidence: a.confidence }),
+  );
+  const hits = dedupeHits([...deferred.hits, ...ast]);
+  return hits.length ? findingsOf(rules, chunk, deferred.text, deferred.ascii, hits) : [];
+}
+
+/** Findings from deduplicated hits: positions, redaction, inline allow comments, rule metadata. */
+function findingsOf(rules: readonly RuleInfo[], chunk: Chunk, text: string, ascii: boolean, hits: RawHit[]): Finding[] {
   const index = lineIndex(text);
-  const ascii = bytes.length === text.length;
   const findings: Finding[] = [];
   for (const h of hits) {
     const start = position(index, h.start);
@@ -269,7 +308,7 @@ export function detectChunk(engine: Engine, chunk: Chunk): Finding[] {
     const previous = start.line > 1 ? lineText(text, index, start.line - 1) : '';
     if (INLINE_ALLOW.test(first) || INLINE_ALLOW_NEXT.test(previous)) continue;
     const end = position(index, h.end);
-    const rule = h.ruleIndex >= 0 ? engine.rules[h.ruleIndex] : undefined;
+    const rule = h.ruleIndex >= 0 ? rules[h.ruleIndex] : undefined;
     const info = rule ?? GENERIC_RULES[h.ruleId] ?? AST_RULES[h.ruleId];
     const confidence: Confidence = rule?.confidence ?? h.confidence ?? (h.detector === 'generic' ? 'medium' : 'high');
     findings.push({

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectAst } from '../../src/detect/ast/detect.js';
 import { relevantSlice } from '../../src/detect/ast/slice.js';
-import { statementSeed } from '../../src/detect/ast/gate.js';
+import { flowEnds } from '../../src/detect/ast/gate.js';
 import { loadSinks } from '../../src/detect/ast/sinks.js';
 import { isAstPath } from '../../src/detect/ast/parse.js';
 
-const seed = statementSeed(loadSinks());
+const seed = flowEnds(loadSinks());
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];

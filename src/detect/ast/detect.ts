@@ -9,7 +9,7 @@ import { isAstPath, parseBlock, scriptBlocks, type ScriptBlock } from './parse.j
 import { buildScopes, forEachChild, keyName, lookup, type Node, type Scope } from './scope.js';
 import { evalString, lookupPath, memberText, type FlowContext, type Source, type Step } from './values.js';
 import { callSinksFor, loadSinks, nameSink, type Sink, type SinkArg, type ValueShape } from './sinks.js';
-import { statementSeed, worthParsing, type Span } from './gate.js';
+import { flowEnds, worthParsing, type Span } from './gate.js';
 import { relevantSlice } from './slice.js';
 import type { Confidence, FlowStep } from '../../types.js';
 
@@ -90,10 +90,10 @@ export function detectAst(
     const hits: AstHit[] = [];
     let index: LineIndex | undefined;
     const parse = options.parse ?? parseBlock;
-    const isSeed = statementSeed(sinks);
+    const ends = flowEnds(sinks);
     for (const block of scriptBlocks(text, path)) {
       // Statements no flow passes through are blanked first; a slice that does not parse is dropped.
-      const sliced = options.slice === false ? block.code : relevantSlice(block.code, isSeed);
+      const sliced = options.slice === false ? block.code : relevantSlice(block.code, ends);
       let program = sliced === block.code ? parse(block) : parse({ ...block, code: sliced });
       if (!program && sliced !== block.code) program = parse(block);
       if (!program) {

@@ -74,49 +74,46 @@ function gateIndex(sinks: Sink[]): GateIndex {
 // that ends the value (or is concatenated or cast). Not env reads, types, numbers, keywords.
 const FOLLOWED_VALUE =
   '(?:["\'][^"\'\\r\\n]{3,}["\']|["\'][^"\'\\r\\n]*["\'][ \\t]*\\+|`[^`$]{3,}`|[[{(<]|Buffer\\.from\\(|(?!(?:process|import|require|true|false|null|undefined|await|new|typeof|function|async|this|string|number|boolean|any|unknown|never|object|void|bigint|symbol)\\b)[A-Za-z_$][\\w$]*(?:\\??\\.[A-Za-z_$][\\w$]*|\\[[^\\]\\r\\n]*\\])*!?[ \\t]*(?:[,;)}\\]\\r\\n]|$|\\+|as\\b|satisfies\\b))';
-const URI_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"`]*:[^\s@/'"`]+@/i;
 
 /**
- * Whether a statement may hold the end of a flow (slice.ts keeps such statements, and what they
- * are tied to): a sink keyword, a credential name given a value the analysis can follow, a
- * credential name as a shorthand property, or a URI with a password.
+ * Offsets in a file where a flow may end (slice.ts keeps the statements holding them, and what
+ * those are tied to): a call sink's keyword, a credential name given a value the analysis can
+ * follow, a credential name as a shorthand property, or a URI with a password.
  */
-export function statementSeed(sinks: Sink[] = loadSinks()): (statement: string, file: string) => boolean {
-  let seed = seeds.get(sinks);
-  if (!seed) {
+export function flowEnds(sinks: Sink[] = loadSinks()): (file: string) => number[] {
+  let ends = seeds.get(sinks);
+  if (!ends) {
     // Call sinks' keywords (a name sink's `bearer` is a credential word, judged by `assigned`).
     const sinkWords = [...new Set(sinks.flatMap((s) => (s.kind === 'call' ? s.keywords ?? [] : [])).map((w) => w.toLowerCase()))];
+    const keyword = new RegExp(sinkWords.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
     const credential = CREDENTIAL_WORDS.map((w) => w.replace(/[-]/g, '\\-')).join('|');
     // (A TypeScript annotation may sit between the name and its `=`.)
-    const assigned = new RegExp(`(?:${credential})[\\w$]*["'\`]?\\]?(?:[ \\t]*[?!]?:[^=;,\\r\\n]*(?==))?[ \\t]*(?::|=(?![=>]))[ \\t]*${FOLLOWED_VALUE}`, 'i');
+    const assigned = new RegExp(`(?:${credential})[\\w$]*["'\`]?\\]?(?:[ \\t]*[?!]?:[^=;,\\r\\n]*(?==))?[ \\t]*(?::|=(?![=>]))[ \\t]*${FOLLOWED_VALUE}`, 'gi');
     // `{ password }` (not a template's `${password}`): only when the file gives that name a followable value.
     const shorthand = new RegExp(`(?<!\\$)[{,][ \\t\\r\\n]*([\\w$]*(?:${credential})[\\w$]*)[ \\t\\r\\n]*(?=[,}])`, 'gi');
-    let memoFile = '';
-    const followable = new Map<string, boolean>();
-    const isFollowable = (name: string, file: string) => {
-      if (file !== memoFile) {
-        memoFile = file;
-        followable.clear();
+    // From its `://` (a literal the regex engine can skip to), the scheme looked at behind it.
+    const uri = /(?<=[a-z][a-z0-9+.-]*):\/\/[^\s:@/'"`]*:[^\s@/'"`]+@/gi;
+    ends = (file) => {
+      const out: number[] = [];
+      for (const re of [keyword, assigned, uri]) for (const m of file.matchAll(re)) out.push(m.index!);
+      const followable = new Map<string, boolean>();
+      for (const m of file.matchAll(shorthand)) {
+        const name = m[1];
+        let known = followable.get(name);
+        if (known === undefined) {
+          const n = name.replace(/\$/g, '\\$');
+          known = new RegExp(`(?<![\\w$.])${n}(?:[ \\t]*[?!]?:[^=;,\\r\\n]*(?==))?[ \\t]*(?::|=(?![=>]))[ \\t]*${FOLLOWED_VALUE}`).test(file) || isParameter(file, n);
+          followable.set(name, known);
+        }
+        if (known) out.push(m.index!);
       }
-      let known = followable.get(name);
-      if (known === undefined) {
-        const n = name.replace(/\$/g, '\\$');
-        known = new RegExp(`(?<![\\w$.])${n}(?:[ \\t]*[?!]?:[^=;,\\r\\n]*(?==))?[ \\t]*(?::|=(?![=>]))[ \\t]*${FOLLOWED_VALUE}`).test(file) || isParameter(file, n);
-        followable.set(name, known);
-      }
-      return known;
+      return out;
     };
-    seed = (statement, file) => {
-      const lower = statement.toLowerCase();
-      if (sinkWords.some((w) => lower.includes(w)) || assigned.test(statement) || URI_WITH_PASSWORD.test(statement)) return true;
-      for (const m of statement.matchAll(shorthand)) if (isFollowable(m[1], file)) return true;
-      return false;
-    };
-    seeds.set(sinks, seed);
+    seeds.set(sinks, ends);
   }
-  return seed;
+  return ends;
 }
-const seeds = new WeakMap<Sink[], (statement: string, file: string) => boolean>();
+const seeds = new WeakMap<Sink[], (file: string) => number[]>();
 
 /** Char codes of an ASCII text (its UTF-8 bytes are exactly that); other characters become 0x80, which no word contains. */
 function codesOf(text: string, bytes?: Uint8Array): Uint8Array {

@@ -202,52 +202,65 @@ function declaredNames(text: string, kind: string | undefined): Set<string> {
 
 /**
  * The text with the top-level statements that no flow can pass through blanked, or the text itself
- * when nothing can be left out. `isSeed` judges each statement's text (with the whole text at hand).
+ * when nothing can be left out. `seeds` gives the offsets in the text where a flow may end.
  */
-export function relevantSlice(code: string, isSeed: (statement: string, file: string) => boolean): string {
+export function relevantSlice(code: string, seeds: (file: string) => number[]): string {
   const starts = boundaries(code);
   if (!starts || starts.length < 3) return code;
   const chunks: Chunk[] = [];
+  const topNames = new Set<string>();
   for (let k = 0; k < starts.length; k++) {
     const start = starts[k];
     const end = k + 1 < starts.length ? starts[k + 1] : code.length;
-    const text = code.slice(start, end);
-    HEAD.lastIndex = 0;
-    const head = HEAD.exec(text);
-    const always = !!head?.groups?.imp || !!head?.groups?.exp || /^\s*(?:import\b|export\s*[{*])/.test(text);
-    const words = new Set(text.match(WORD) ?? []);
-    for (const w of KEYWORDS) words.delete(w);
+    HEAD.lastIndex = start;
+    const head = HEAD.exec(code);
+    const always = !!head?.groups?.imp || !!head?.groups?.exp || /^\s*(?:import\b|export\s*[{*])/.test(code.slice(start, start + 64));
     // Interfaces and type aliases hold no values: never a seed, and their names tie nothing.
     const typeOnly = /^(?:interface|type)\b/.test(head?.groups?.kw ?? '');
-    chunks.push({ start, end, always, typeOnly, declared: typeOnly ? new Set() : declaredNames(text, head?.groups?.kw), words });
+    const declared = typeOnly || !head?.groups?.kw ? new Set<string>() : declaredNames(code.slice(start, end), head.groups.kw);
+    for (const d of declared) if (!KEYWORDS.has(d)) topNames.add(d);
+    chunks.push({ start, end, always, typeOnly, declared, words: new Set() });
   }
-  const kept = chunks.map((c) => c.always || (!c.typeOnly && isSeed(code.slice(c.start, c.end), code)));
+  // Which top-level names each statement mentions (only those can tie statements together).
+  WORD.lastIndex = 0;
+  let c = 0;
+  for (let m = WORD.exec(code); m; m = WORD.exec(code)) {
+    if (!topNames.has(m[0])) continue;
+    while (m.index >= chunks[c].end) c++;
+    chunks[c].words.add(m[0]);
+  }
+  const kept = chunks.map((ch) => ch.always);
+  c = 0;
+  for (const at of seeds(code).sort((a, b) => a - b)) {
+    while (c < chunks.length && at >= chunks[c].end) c++;
+    if (c < chunks.length && !chunks[c].typeOnly) kept[c] = true;
+  }
   // Names declared by kept statements, and names kept statements use; grow to a fixpoint.
   const used = new Set<string>();
   const declared = new Set<string>();
-  const take = (c: Chunk) => {
-    for (const w of c.words) used.add(w);
-    for (const d of c.declared) declared.add(d);
+  const take = (ch: Chunk) => {
+    for (const w of ch.words) used.add(w);
+    for (const d of ch.declared) declared.add(d);
   };
-  chunks.forEach((c, k) => kept[k] && take(c));
+  chunks.forEach((ch, k) => kept[k] && take(ch));
   for (let changed = true; changed; ) {
     changed = false;
-    chunks.forEach((c, k) => {
-      if (kept[k] || c.typeOnly) return;
+    chunks.forEach((ch, k) => {
+      if (kept[k] || ch.typeOnly) return;
       let tied = false;
-      for (const d of c.declared) if (used.has(d)) tied = true;
-      if (!tied) for (const w of c.words) if (declared.has(w)) tied = true;
+      for (const d of ch.declared) if (used.has(d)) tied = true;
+      if (!tied) for (const w of ch.words) if (declared.has(w)) tied = true;
       if (!tied) return;
       kept[k] = true;
-      take(c);
+      take(ch);
       changed = true;
     });
   }
   if (kept.every(Boolean)) return code;
   let out = '';
-  chunks.forEach((c, k) => {
-    const text = code.slice(c.start, c.end);
-    out += kept[k] ? text : text.replace(/[^\n\r]/g, ' ');
+  chunks.forEach((ch, k) => {
+    const text = code.slice(ch.start, ch.end);
+    out += kept[k] ? text : text.replace(/[^\n\r]+/g, (run) => ' '.repeat(run.length));
   });
   return out;
 }
