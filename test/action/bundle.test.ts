@@ -2,9 +2,9 @@
 // and it must run without node_modules (the runner has none next to the action).
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ROOT } from '../helpers/cli.js';
 
 describe('dist/action.js', () => {
@@ -13,6 +13,7 @@ describe('dist/action.js', () => {
     execFileSync(process.execPath, [join(ROOT, 'scripts/build-action.mjs'), fresh], { cwd: ROOT, stdio: 'pipe' });
     const committed = readFileSync(join(ROOT, 'dist/action.js'));
     const rebuilt = readFileSync(fresh);
+    rmSync(dirname(fresh), { recursive: true, force: true });
     // Compare sizes first for a readable failure, then the bytes.
     expect({ size: committed.length, stale: !committed.equals(rebuilt) }, 'dist/action.js is stale: run npm run build:action and commit it').toEqual({ size: rebuilt.length, stale: false });
   });

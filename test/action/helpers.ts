@@ -3,7 +3,8 @@
 // environment the runner provides (GITHUB_*, INPUT_* with action.yml's defaults) and files for
 // the step summary and outputs. Returns everything the step produced, parsed.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ export const ACTION_DIR = (() => {
   cpSync(join(ROOT, 'action.yml'), join(dir, 'action.yml'));
   return dir;
 })();
+afterAll(() => rmSync(ACTION_DIR, { recursive: true, force: true }));
 
 const ACTION_YML = parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
 

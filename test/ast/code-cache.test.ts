@@ -2,15 +2,15 @@
 // scan that parses writes the cache, later scans load from it with the same findings, and a
 // corrupt or foreign cache file changes nothing but the time.
 import { describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { leakfix } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const code = `import pg from 'pg';\nconst dbPw = 'Summer2024!';\nexport const pool = new pg.Pool({ host: 'db', password: dbPw });\n`;
 
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), 'leakfix-cc-'));
+  const dir = tempDir('cc');
   const cache = join(dir, 'tmp');
   mkdirSync(cache);
   mkdirSync(join(dir, 'src'));

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/fsutil.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('writeFileAtomic', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'leakfix-fsutil-'));
+  const dir = tempDir('fsutil');
 
   it('keeps the permissions of the file it replaces (an executable hook stays executable)', () => {
     const hook = join(dir, 'pre-commit');

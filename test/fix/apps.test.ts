@@ -2,11 +2,11 @@
 // local store (over the real SDK), and the app passes the same test with the same output when
 // run through `leakfix run --`; TypeScript still type-checks; a re-scan finds no moved secret.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { cli, makeApp, run, withStore, NODE_MODULES, TSC, TYPE_ROOTS, type App } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 function lines(app: App, path: string): string[] {
   return readFileSync(join(app.dir, path), 'utf8').split('\n');
@@ -79,7 +79,7 @@ describe('fixture apps', () => {
 
   it('TypeScript + jsonwebtoken + AWS SDK: still type-checks, same results', async () => {
     const app = makeApp('ts-jwt-aws');
-    const out1 = mkdtempSync(join(tmpdir(), 'leakfix-tsout-'));
+    const out1 = tempDir('tsout');
     // --baseUrl resolves the imports (jsonwebtoken, the AWS SDK) from the repo's node_modules.
     const build = (outDir: string) => run(process.execPath, [TSC, '-p', 'tsconfig.json', '--outDir', outDir, '--typeRoots', TYPE_ROOTS, '--baseUrl', NODE_MODULES], app.dir);
     const b1 = build(out1);
@@ -95,7 +95,7 @@ describe('fixture apps', () => {
     expect(config.slice(11, 13)).toEqual(['    accessKeyId: process.env.AWS_CONFIG_CREDENTIALS_ACCESS_KEY_ID!,', '    secretAccessKey: process.env.AWS_CONFIG_CREDENTIALS_SECRET_ACCESS_KEY!,']);
     expect(fix.stdout).toContain('leakfix/ts-jwt-aws/AWS_CONFIG_CREDENTIALS: created');
 
-    const out2 = mkdtempSync(join(tmpdir(), 'leakfix-tsout-'));
+    const out2 = tempDir('tsout');
     const b2 = build(out2);
     expect(b2.code, b2.stdout).toBe(0); // strict type-check of the rewritten code
     const after = cli(app, ['run', '--', process.execPath, join(out2, 'test.js')]);

@@ -1,7 +1,6 @@
 // Shared set-up for the fix suite: fixture apps copied into temp git repos with generated fake
 // credentials, the real CLI as a child process, and the local store opened over the real SDK.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -9,6 +8,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { leakfix, ROOT, type CliResult } from '../helpers/cli.js';
 import { fakeAwsKeyId, fakeString } from '../helpers/tokens.js';
 import { startStore } from '../../src/store/server.js';
+import { tempDir } from '../helpers/temp.js';
 
 export { ROOT };
 
@@ -70,7 +70,7 @@ export interface App {
 
 /** A fixture app in a fresh git repo named after it, placeholders filled, everything committed. */
 export function makeApp(name: string, seed = 0): App {
-  const base = mkdtempSync(join(tmpdir(), 'leakfix-fix-'));
+  const base = tempDir('fix');
   const dir = join(base, name);
   cpSync(join(ROOT, 'fixtures', 'apps', name), dir, { recursive: true });
   const values = fakeValues(seed);

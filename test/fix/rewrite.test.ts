@@ -2,18 +2,18 @@
 // (template literal), a JSX attribute, the SDK style (awaited helper where await is allowed,
 // env elsewhere), files leakfix cannot rewrite (stored, listed), and one overlapping-edit rule.
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { applyEdits } from '../../src/fix/edits.js';
 import { requestToken, upperSnake } from '../../src/fix/names.js';
 import { cli, git, run, treeHash, withStore, ROOT, type App } from './helpers.js';
 import { fakeString } from '../helpers/tokens.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** A temp git repo holding `files`, committed; named `name` (the secret names' repo part). */
 function repo(name: string, files: Record<string, string>): App {
-  const base = mkdtempSync(join(tmpdir(), 'leakfix-rw-'));
+  const base = tempDir('rw');
   const dir = join(base, name);
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
