@@ -11,6 +11,7 @@ import { fingerprint } from '../detect/redact.js';
 import { looksBinary } from './read.js';
 import { blobReader, blobsAtMany, gitSync, listRefs, nulSplitter, waitFor, ZERO_SHA } from './git.js';
 import { UserError } from '../errors.js';
+import { spillBlobReader } from './spill-reader.js';
 import type { CommitInfo, Finding, Rule } from '../types.js';
 
 export interface HistoryOptions {
@@ -168,7 +169,8 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
   for (const b of options.branches) {
     if (gitSync(dir, ['rev-parse', '--verify', '--quiet', `${b}^{commit}`]).code !== 0) throw new UserError(`--branch ${b}: no such branch or commit in ${dir}`);
   }
-  const reader = blobReader(dir, options.maxFileSize);
+  // Bulk reads go through a spill file where one can be made (see spill-reader.ts).
+  const reader = spillBlobReader(dir, options.maxFileSize) ?? blobReader(dir, options.maxFileSize);
   const blobs = new Map<string, BlobState>();
   const submodules = new Set<string>();
   const records = new Map<string, FindingRecord>();
