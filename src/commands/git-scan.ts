@@ -222,7 +222,8 @@ function blobScanner(rules: Rule[], engineOptions: { generic: boolean; decode: b
       const id = nextId++;
       return new Promise<Finding[]>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        batch.push({ id, path, bytes });
+        // A copy: the history reader's bytes are only valid until its next turn (spill-reader.ts).
+        batch.push({ id, path, bytes: Buffer.from(bytes) });
         batchBytes += bytes.length;
         if (batchBytes >= 1024 * 1024 || batch.length >= 512) flush();
         else if (!scheduled) {

@@ -57,8 +57,11 @@ function spillDir(): string | undefined {
 
 /**
  * The reader (`rotateAt`: file size after which a new segment starts; tests use small ones), or
- * undefined where a spill file cannot be made (Windows cannot unlink an open file;
- * a read-only temp dir): the caller then reads through a pipe.
+ * undefined where a spill file cannot be made (Windows cannot unlink an open file; no temp dir
+ * with room): the caller then reads through a pipe.
+ *
+ * Contract: an answer's bytes are a view of a reused buffer, valid until the reader's next turn
+ * (setImmediate). Scan them, or copy them, in the continuation of `read`.
  */
 export function spillBlobReader(cwd: string, maxSize: number, options: { rotateAt?: number } = {}): BlobReader | undefined {
   const rotateAt = options.rotateAt ?? ROTATE;
@@ -68,6 +71,17 @@ export function spillBlobReader(cwd: string, maxSize: number, options: { rotateA
   let outgoing = '';
   let timer: NodeJS.Timeout | undefined;
   let closing = false;
+  // Views handed out since the readers last had a turn.
+  let lent = false;
+  let yielded = false;
+  const later = () => {
+    if (yielded) return;
+    yielded = true;
+    setImmediate(() => {
+      yielded = false;
+      pump();
+    });
+  };
 
   const fail = (e: Error) => {
     failed ??= e;
@@ -132,13 +146,21 @@ export function spillBlobReader(cwd: string, maxSize: number, options: { rotateA
         segments.shift();
         continue;
       }
-      // Answers are due: read on. Bytes before `have` are never written again (answers handed out
-      // are views of them); when the buffer is nearly full the unparsed rest moves to a new one.
+      // Answers are due: read on, after `have`. When the buffer is nearly full its unparsed rest
+      // moves to the front, over answers handed out as views: only once their readers have had
+      // their turn (see the contract above), so the buffer is reused, not reallocated.
       if (seg.buf.length - seg.have < 64 * 1024) {
+        if (lent) {
+          lent = false;
+          later();
+          return;
+        }
         const left = seg.have - seg.used;
-        const next = Buffer.allocUnsafeSlow(Math.max(BLOCK, left * 2));
-        seg.buf.copy(next, 0, seg.used, seg.have);
-        seg.buf = next;
+        if (left * 2 > seg.buf.length || seg.buf.length < BLOCK) {
+          const next = Buffer.allocUnsafeSlow(Math.max(BLOCK, left * 2));
+          seg.buf.copy(next, 0, seg.used, seg.have);
+          seg.buf = next;
+        } else seg.buf.copyWithin(0, seg.used, seg.have);
         seg.used = 0;
         seg.have = left;
       }
@@ -180,6 +202,7 @@ export function spillBlobReader(cwd: string, maxSize: number, options: { rotateA
       if (start + size + 1 > seg.have) return; // not all there yet
       seg.used = start + size + 1;
       seg.pending.shift()!.resolve({ kind: 'ok', bytes: seg.buf.subarray(start, start + size) });
+      lent = true;
     }
   }
 

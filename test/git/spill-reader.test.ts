@@ -1,5 +1,5 @@
 // The spill-file blob reader (src/sources/spill-reader.ts) must answer exactly as the pipe reader
-// does, in request order: contents byte for byte (blobs bigger than its 4 MB read block too),
+// does (each answer read in its continuation, as the reader's contract says), in request order: contents byte for byte (blobs bigger than its 4 MB read block too),
 // `missing` objects, blobs over the size limit skipped between others, across rotated segments;
 // leave no file behind; and report a dead git.
 import { readdirSync, existsSync } from 'node:fs';
@@ -38,9 +38,11 @@ describe('spill-file blob reader', () => {
   const names = [...blobs, '0'.repeat(40), ...blobs.slice().reverse(), 'f'.repeat(40)];
 
   async function readAll(reader: ReturnType<typeof blobReader>) {
-    const answers = await Promise.all(names.map((n) => reader.read(n)));
+    // Each answer is looked at in its own continuation: the spill reader's bytes are views of a
+    // buffer it reuses on its next turn.
+    const answers = await Promise.all(names.map((n) => reader.read(n).then(view)));
     await reader.close();
-    return answers.map(view);
+    return answers;
   }
 
   it('answers exactly as the pipe reader, in order, over rotated segments, and leaves no file', async () => {
