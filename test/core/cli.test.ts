@@ -247,6 +247,14 @@ describe('which files are scanned', () => {
 });
 
 describe('threads', () => {
+  /** A JSON scan of `dir` with findings (exit 1), reduced to what must not depend on threads. */
+  const scanWithThreads = (dir: string, threads: string) => {
+    const r = leakfix(['scan', '.', '-f', 'json', '--threads', threads], { cwd: dir });
+    expect(r.code).toBe(1);
+    const report = json(r.stdout);
+    return { findings: report.findings, notes: report.notes, files: report.stats!.files, bytes: report.stats!.bytes };
+  };
+
   it('--threads 1 and --threads 2 give identical output on 240 files / 6 MB', () => {
     const files: Record<string, string> = {};
     const filler = Array.from({ length: 400 }, (_, i) => `export const value${i} = compute(${i}, "${fakeString(i, 24, 'abcdefghij')}"); // line ${i}\n`).join('');
@@ -257,14 +265,8 @@ describe('threads', () => {
     const dir = tempTree(files);
     const total = Object.values(files).reduce((n, s) => n + s.length, 0);
     expect(total).toBeGreaterThan(5 * 1024 * 1024);
-    const run = (threads: string) => {
-      const r = leakfix(['scan', '.', '-f', 'json', '--threads', threads], { cwd: dir });
-      expect(r.code).toBe(1);
-      const report = json(r.stdout);
-      return { findings: report.findings, notes: report.notes, files: report.stats!.files, bytes: report.stats!.bytes };
-    };
-    const one = run('1');
-    const two = run('2');
+    const one = scanWithThreads(dir, '1');
+    const two = scanWithThreads(dir, '2');
     expect(two).toEqual(one);
     expect(one.files).toBe(240);
     expect(one.bytes).toBe(total);
@@ -283,14 +285,8 @@ describe('threads', () => {
     files['d5/e5/.leakfixignore'] = '*.ts\n!f0005.ts\n';
     const dir = tempTree(files);
     const listed = Object.keys(files).filter((p) => p.endsWith('.ts') && !p.startsWith('d3/e4/') && !(p.startsWith('d5/e5/') && p !== 'd5/e5/f0005.ts'));
-    const run = (threads: string) => {
-      const r = leakfix(['scan', '.', '-f', 'json', '--threads', threads], { cwd: dir });
-      expect(r.code).toBe(1);
-      const report = json(r.stdout);
-      return { findings: report.findings, notes: report.notes, files: report.stats!.files, bytes: report.stats!.bytes };
-    };
-    const one = run('1');
-    const two = run('2');
+    const one = scanWithThreads(dir, '1');
+    const two = scanWithThreads(dir, '2');
     expect(two).toEqual(one);
     // .gitignore/.leakfixignore files themselves are scanned too.
     expect(one.files).toBe(listed.length + 2);

@@ -71,6 +71,13 @@ function boundaries(code: string): number[] | undefined {
     }
     return 'bad';
   };
+  // Template text from i (after ` or a `${…}`'s }): to its end, or into its next `${`.
+  const template = (): boolean => {
+    const r = skipTemplate();
+    if (r === 'expr') templates.push(depth);
+    prev = 96;
+    return r !== 'bad';
+  };
   while (i < n) {
     const c = code.charCodeAt(i);
     if (c === 10) {
@@ -127,10 +134,7 @@ function boundaries(code: string): number[] | undefined {
     }
     if (c === 96) {
       i++;
-      const r = skipTemplate();
-      if (r === 'bad') return undefined;
-      if (r === 'expr') templates.push(depth);
-      prev = 96;
+      if (!template()) return undefined;
       continue;
     }
     if (c === 40 || c === 91 || c === 123) depth++;
@@ -139,10 +143,7 @@ function boundaries(code: string): number[] | undefined {
         // The `}` of a `${…}`: back into the template text.
         templates.pop();
         i++;
-        const r = skipTemplate();
-        if (r === 'bad') return undefined;
-        if (r === 'expr') templates.push(depth);
-        prev = 96;
+        if (!template()) return undefined;
         continue;
       }
       if (--depth < 0) return undefined;
