@@ -2,7 +2,8 @@
 // pattern and generic detectors cannot judge. Parsing costs ~50x a regex pass, so files without
 // it are never parsed. Every word the check looks at is found in one Aho-Corasick pass (the
 // prefilter's automaton over the words below), then judged only where it occurs: case-insensitive
-// regex alternations over the whole file cost ~10 ns a character.
+// regex alternations over the whole file cost ~10 ns a character. A sink call counts only when its
+// arguments may carry a literal (call-gate.ts): most code configures clients from the environment.
 import { buildPrefilter, type Prefilter } from '../prefilter.js';
 import { credentialKind } from '../generic.js';
 import { loadSinks, nameSink, type Sink } from './sinks.js';
@@ -127,8 +128,9 @@ function codesOf(text: string, bytes?: Uint8Array): Uint8Array {
 }
 
 /**
- * Whether a JS/TS text is worth parsing: a call-sink word used as a call or a quoted module name, or
- * a credential name assigned something only the AST can follow. `bytes` (the file's UTF-8 bytes,
+ * Whether a JS/TS text is worth parsing: a sink call (as written, or through what an import of a
+ * sink module binds) whose arguments may carry a literal, or a credential name assigned something
+ * only the AST can follow. `bytes` (the file's UTF-8 bytes,
  * when the caller has them) saves re-encoding an ASCII text.
  */
 export function worthParsing(text: string, sinks: Sink[] = loadSinks(), bytes?: Uint8Array, covered: readonly Span[] = []): boolean {
