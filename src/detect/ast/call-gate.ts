@@ -6,9 +6,8 @@
 // arguments. Whatever it cannot read with certainty (dynamic import, an odd import form, a regex in
 // the arguments, `this`) counts as evidence: the gate may parse too much, never too little.
 import { callSinksFor, type Sink } from './sinks.js';
+import { commentEnd, isIdentChar, isIdentStart } from './lex.js';
 
-const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c > 127;
-const isIdentChar = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57);
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
 
 /** Words that are never a binding that could hold a literal. */
@@ -36,7 +35,7 @@ const MAX_ARGS_CHARS = 8192;
  * The arguments of the call whose `(` is at `open`: per top-level argument, whether it holds a
  * literal or which names it reads. Undefined when the text is not plainly readable.
  */
-export function callArguments(text: string, open: number): { args: ArgFacts[]; spread: boolean } | undefined {
+function callArguments(text: string, open: number): { args: ArgFacts[]; spread: boolean } | undefined {
   const args: ArgFacts[] = [{ maybe: false, roots: [] }];
   let spread = false;
   let depth = 0;
@@ -60,19 +59,10 @@ export function callArguments(text: string, open: number): { args: ArgFacts[]; s
       continue;
     }
     if (c === 47) {
-      const n = text.charCodeAt(i + 1);
-      if (n === 47) {
-        const nl = text.indexOf('\n', i);
-        i = nl < 0 ? limit : nl;
-        continue;
-      }
-      if (n === 42) {
-        const close = text.indexOf('*/', i + 2);
-        if (close < 0) return undefined;
-        i = close + 2;
-        continue;
-      }
-      return undefined; // a division or a regex literal: not worth telling apart
+      const end = commentEnd(text, i, limit);
+      if (end === undefined || end < 0) return undefined; // a division or regex literal: not worth telling apart
+      i = end;
+      continue;
     }
     if (c === 40 || c === 91 || c === 123) depth++;
     else if (c === 41 || c === 93 || c === 125) {
@@ -199,9 +189,9 @@ const NAMED_IMPORT = /^(?:type\s+)?([A-Za-z_$][\w$]*)(?:\s+as\s+([A-Za-z_$][\w$]
 const DESTRUCTURED = /^([A-Za-z_$][\w$]*)(?:\s*:\s*([A-Za-z_$][\w$]*))?(?:\s*=[^,]*)?$/;
 
 /**
- * A quoted module name at `quote` (the index of its opening quote): the bindings it makes, an empty
- * map when the string is no import/require (or binds nothing), or undefined when the statement is
- * unreadable or dynamic (`import('m')`).
+ * A quoted module name at `quote` (the index of its opening quote): the bindings its import or
+ * require makes (possibly none) and calls made on the spot; 'not-a-module' for any other string;
+ * 'unreadable' for a statement this cannot read, or a dynamic `import('m')`.
  */
 export function moduleBindings(text: string, quote: number): { bindings: Bindings; calls: { open: number; callee: string }[] } | 'unreadable' | 'not-a-module' {
   const q = text.charCodeAt(quote);

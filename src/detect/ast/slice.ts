@@ -7,9 +7,7 @@
 // lexically, only at lines that start (column 0, bracket depth 0) with a name or keyword;
 // whatever the lexer is unsure of means no split, and a slice that fails to parse is never used
 // (detect.ts parses the whole text then).
-
-const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c > 127;
-const isIdentChar = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57);
+import { commentEnd, isIdentChar, isIdentStart } from './lex.js';
 
 // What a top-level statement starts with, for the names it declares and whether it is an import.
 const HEAD = /(?:export[ \t]+(?:default[ \t]+)?)?(?:declare[ \t]+)?(?:abstract[ \t]+)?(?:(?<kw>async[ \t]+function\b|function\b|class\b|const\b|let\b|var\b|enum\b|interface\b|namespace\b|type[ \t]+[A-Za-z_$][\w$]*[ \t]*[=<])|(?<imp>import[ \t]*[{*'"A-Za-z_$])|(?<deco>@[A-Za-z_$])|(?<exp>export[ \t]*[{*]))/y;
@@ -95,16 +93,10 @@ function boundaries(code: string): number[] | undefined {
       continue;
     }
     if (c === 47) {
-      const next = code.charCodeAt(i + 1);
-      if (next === 47) {
-        const nl = code.indexOf('\n', i);
-        i = nl < 0 ? n : nl;
-        continue;
-      }
-      if (next === 42) {
-        const close = code.indexOf('*/', i + 2);
-        if (close < 0) return undefined;
-        i = close + 2;
+      const end = commentEnd(code, i, n);
+      if (end !== undefined) {
+        if (end < 0) return undefined;
+        i = end;
         continue;
       }
       if (prev === 0 || REGEX_AFTER.has(prev) || (isIdentChar(prev) && REGEX_AFTER_WORD.test(code.slice(Math.max(0, i - 12), i).trimEnd()))) {
