@@ -36,8 +36,13 @@ function addAst(a: AstCounters, b: AstCounters): AstCounters {
   return { parsed: a.parsed + b.parsed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped, ms: a.ms + b.ms };
 }
 
+const emptyResult = (): FileScanResult => ({ findings: [], notes: [], files: 0, bytes: 0, binary: 0, ast: noAst(), deferred: [] });
+
+/** astStats counts per thread: this thread's counts since `before`, so workers' shares can be summed. */
+const astSince = (before: AstCounters): AstCounters => addAst(astStats, { parsed: -before.parsed, failed: -before.failed, skipped: -before.skipped, ms: -before.ms });
+
 export function scanFileList(engine: Engine, files: FileEntry[], maxFileSize: number): FileScanResult {
-  const result: FileScanResult = { findings: [], notes: [], files: 0, bytes: 0, binary: 0, ast: noAst(), deferred: [] };
+  const result = emptyResult();
   const astBefore = { ...astStats };
   for (const file of files) {
     // The bytes are scanned and dropped before the next read (findings hold strings, not views).
@@ -58,8 +63,7 @@ export function scanFileList(engine: Engine, files: FileEntry[], maxFileSize: nu
     result.bytes += read.bytes.length;
     for (const f of findings) result.findings.push(f);
   }
-  // astStats counts per thread; report this call's share so workers' counts can be summed.
-  result.ast = addAst(astStats, { parsed: -astBefore.parsed, failed: -astBefore.failed, skipped: -astBefore.skipped, ms: -astBefore.ms });
+  result.ast = astSince(astBefore);
   return result;
 }
 
@@ -68,7 +72,7 @@ export function scanFileList(engine: Engine, files: FileEntry[], maxFileSize: nu
  * rest and sent its hits), then findings as detectChunk would have made them.
  */
 function finishDeferredFiles(init: WorkerInit, items: FileScanResult['deferred']): FileScanResult {
-  const result: FileScanResult = { findings: [], notes: [], files: 0, bytes: 0, binary: 0, ast: noAst(), deferred: [] };
+  const result = emptyResult();
   const astBefore = { ...astStats };
   const rules = init.rules.map((r) => r.spec);
   for (const { path, deferred } of items) {
@@ -76,7 +80,7 @@ function finishDeferredFiles(init: WorkerInit, items: FileScanResult['deferred']
     result.files++;
     result.bytes += deferred.size;
   }
-  result.ast = addAst(astStats, { parsed: -astBefore.parsed, failed: -astBefore.failed, skipped: -astBefore.skipped, ms: -astBefore.ms });
+  result.ast = astSince(astBefore);
   return result;
 }
 
@@ -236,6 +240,6 @@ export async function scanFilesParallel(
       ast: addAst(acc.ast, r.ast),
       deferred: [],
     }),
-    { findings: [], notes: [], files: 0, bytes: 0, binary: 0, ast: noAst(), deferred: [] } as FileScanResult,
+    emptyResult(),
   );
 }
