@@ -59,12 +59,13 @@ export interface RuleSpec {
   structural?: boolean;
   paths?: string[];
   /**
-   * Case-sensitive literals one of which every match holds, starting at most `within` characters
-   * into the match. On large texts the pattern is then tried only just before each literal: for
-   * patterns that open with a long character class (`[A-Za-z0-9+/]{76}\+ASt…`), which a regex
-   * engine can only try at every position of a base64 blob.
+   * Where every match holds one of the rule's keywords (any case, found by the prefilter) or, with
+   * `literals`, one of these case-sensitive literals, starting at most `within` characters into
+   * the match. The pattern is then tried only there: for patterns whose keyword is frequent
+   * (`password=`), written with the `i` flag, or behind a long character class
+   * (`[A-Za-z0-9+/]{76}\+ASt…`), which a regex engine must try at every position of a text.
    */
-  anchor?: { literals: string[]; within: number };
+  anchor?: { literals?: string[]; within: number };
   allow?: { values?: string[]; regexes?: string[] };
   references?: string[];
   remediation?: string;
@@ -74,7 +75,10 @@ export interface RuleSpec {
 
 export interface Rule extends RuleSpec {
   regex: RegExp;
-  /** The pattern tried at one position (anchored rules). */
+  /**
+   * Anchored rules: the pattern after a lazy `[\s\S]{0,within}?`, sticky, so one run from
+   * `within` characters before an anchor tries every start up to it.
+   */
   sticky?: RegExp;
   allowRegexes: RegExp[];
   pathMatch?: (path: string) => boolean;

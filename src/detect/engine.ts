@@ -1,6 +1,6 @@
 // One pass per chunk: prefilter over bytes → candidate rules' regexes, validators and entropy
 // → generic assignments around credential words → decoded runs scanned once more.
-import { buildPrefilter, type Prefilter } from './prefilter.js';
+import { buildPrefilter, type KeywordEnds, type Prefilter } from './prefilter.js';
 import { shannonEntropy } from './entropy.js';
 import { isPlaceholder } from './placeholder.js';
 import { validators } from './validators.js';
@@ -32,6 +32,11 @@ export interface Engine {
   rulesByKeyword: number[][];
   /** 1 for keyword ids that feed the generic detector. */
   genericTracked: Uint8Array;
+  /** Keyword ids whose positions the prefilter reports: bit 1 the generic ones, bit 2 those of keyword-anchored rules. */
+  tracked: Uint8Array;
+  /** For each keyword id, its length and the keyword-anchored rules that list it. */
+  keywordLength: number[];
+  anchoredBy: (number[] | undefined)[];
   generic: boolean;
   decode: boolean;
   /** 1 for keyword ids (credential words and sink names) that make a JS/TS file worth parsing. */
@@ -79,9 +84,20 @@ export function createEngine(rules: Rule[], options: EngineOptions = {}): Engine
   const keywords = [...ids.keys()];
   const genericTracked = new Uint8Array(keywords.length);
   for (const id of genericIds) genericTracked[id] = 1;
+  const tracked = genericTracked.slice();
+  const anchoredBy: (number[] | undefined)[] = keywords.map(() => undefined);
+  rules.forEach((rule, r) => {
+    if (!rule.anchor || rule.anchor.literals) return;
+    for (const k of rule.keywords) {
+      const id = ids.get(k)!;
+      tracked[id] |= 2;
+      (anchoredBy[id] ??= []).push(r);
+    }
+  });
   const astTracked = new Uint8Array(keywords.length);
   for (const id of astIds) astTracked[id] = 1;
-  return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, genericTracked, generic, decode: options.decode ?? true, astTracked, ast, astDefer: options.astDefer ?? false, astWanted: false };
+  const keywordLength = keywords.map((k) => k.length);
+  return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, genericTracked, tracked, keywordLength, anchoredBy, generic, decode: options.decode ?? true, astTracked, ast, astDefer: options.astDefer ?? false, astWanted: false };
 }
 
 export interface RawHit {
@@ -98,10 +114,15 @@ export interface RawHit {
   confidence?: Confidence;
 }
 
-/** Below this length an anchored rule's regex runs over the whole text: finding the literals would cost more. */
+/** Below this length a rule anchored on literals runs over the whole text: finding them would cost more. */
 export const ANCHOR_MIN_TEXT = 4096;
 
-export function patternHits(rule: Rule, ruleIndex: number, text: string, anchored = true): RawHit[] {
+/**
+ * A rule's matches in a text. An anchored rule (`anchor` in rules/*.yaml) is tried only just
+ * before its anchors: `keywordStarts` (where the prefilter saw its keywords; found here when not
+ * given) or its literals.
+ */
+export function patternHits(rule: Rule, ruleIndex: number, text: string, anchored = true, keywordStarts?: number[]): RawHit[] {
   const hits: RawHit[] = [];
   const add = (m: RegExpExecArray) => {
     const span = m.indices?.groups?.secret;
@@ -110,23 +131,21 @@ export function patternHits(rule: Rule, ruleIndex: number, text: string, anchore
     if (!acceptSecret(rule, secret)) return;
     hits.push({ ruleId: rule.id, ruleIndex, detector: 'pattern', start: span[0], end: span[1], secret, structural: rule.structural === true });
   };
-  if (anchored && rule.sticky && rule.anchor && text.length >= ANCHOR_MIN_TEXT) {
-    // Try the pattern only at the `within` positions before each literal, in text order, never
-    // inside an earlier match: what the global scan finds, when every match holds a literal there.
-    const at: number[] = [];
-    for (const literal of rule.anchor.literals) for (let p = text.indexOf(literal); p !== -1; p = text.indexOf(literal, p + 1)) at.push(p);
-    at.sort((a, b) => a - b);
-    const re = rule.sticky;
+  const anchor = anchored && rule.sticky ? rule.anchor : undefined;
+  if (anchor && (!anchor.literals || text.length >= ANCHOR_MIN_TEXT)) {
+    const at = anchor.literals ? literalStarts(text, anchor.literals) : (keywordStarts ?? keywordStartsIn(text, rule.keywords));
+    // One sticky run from `within` before each anchor tries every start up to it, leftmost first:
+    // what the global scan finds, when every match holds an anchor there. Never inside an earlier match.
+    const re = rule.sticky!;
     let next = 0;
     for (const p of at) {
-      for (let s = Math.max(next, p - rule.anchor.within); s <= p; s++) {
-        re.lastIndex = s;
-        const m = re.exec(text);
-        if (!m) continue;
-        next = Math.max(s + m[0].length, s + 1);
-        add(m);
-        break;
-      }
+      const from = Math.max(next, p - anchor.within);
+      if (from > p) continue;
+      re.lastIndex = from;
+      const m = re.exec(text);
+      if (!m) continue;
+      next = Math.max(from + m[0].length, from + 1);
+      add(m);
     }
     return hits;
   }
@@ -137,6 +156,24 @@ export function patternHits(rule: Rule, ruleIndex: number, text: string, anchore
     add(m);
   }
   return hits;
+}
+
+/** Offsets of case-sensitive literals, ascending. */
+function literalStarts(text: string, literals: readonly string[]): number[] {
+  const at: number[] = [];
+  for (const literal of literals) for (let p = text.indexOf(literal); p !== -1; p = text.indexOf(literal, p + 1)) at.push(p);
+  return literals.length > 1 ? at.sort((a, b) => a - b) : at;
+}
+
+/** Offsets of keywords in any ASCII case, ascending (what the prefilter reports, for callers without it). */
+function keywordStartsIn(text: string, keywords: readonly string[]): number[] {
+  const re = new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
+  const at: number[] = [];
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    at.push(m.index);
+    re.lastIndex = m.index + 1; // overlapping keywords each anchor
+  }
+  return at;
 }
 
 /** The checks a regex cannot make: placeholders, decoded value, entropy, validator, allowlist. */
@@ -159,7 +196,8 @@ export function acceptSecret(rule: Rule, secret: string): boolean {
 /** Raw hits of one text: pattern rules, generic assignments, then decoded runs (depth 1). */
 function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: string, depth: number): RawHit[] {
   const positions: number[] = [];
-  const seen = engine.prefilter.scan(bytes, engine.generic ? engine.genericTracked : undefined, positions);
+  const anchorEnds: KeywordEnds = { ends: [], ids: [] };
+  const seen = engine.prefilter.scan(bytes, engine.tracked, positions, MAX_POSITIONS, undefined, anchorEnds);
   const candidate = new Uint8Array(engine.rules.length);
   let any = positions.length > 0;
   let astSeen = false;
@@ -183,12 +221,14 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
   const text = getText();
   const ascii = bytes.length === text.length;
   if (any) {
+    // Prefilter positions are byte offsets of keyword ends; map them to string offsets for non-ASCII text.
+    // At the cap, anchored rules find their own keywords (patternHits) rather than trust a cut list.
+    const anchors = anchorEnds.ends.length < MAX_POSITIONS ? keywordStarts(engine, ascii ? anchorEnds.ends : byteToCharOffsets(bytes, anchorEnds.ends), anchorEnds.ids) : undefined;
     engine.rules.forEach((rule, r) => {
       if (candidate[r] === 0 || (rule.pathMatch && !rule.pathMatch(path))) return;
-      hits.push(...patternHits(rule, r, text));
+      hits.push(...patternHits(rule, r, text, true, anchors?.get(r)));
     });
     if (positions.length && !sourceMap) {
-      // Prefilter positions are byte offsets; map them to string offsets for non-ASCII text.
       const offsets = ascii ? positions : byteToCharOffsets(bytes, positions);
       for (const g of detectGeneric(text, offsets, path)) {
         hits.push({ ruleId: g.ruleId, ruleIndex: -1, detector: 'generic', start: g.start, end: g.end, secret: g.secret });
@@ -217,6 +257,32 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
     }
   }
   return hits;
+}
+
+/** Most keyword positions one text reports (a cap on memory for pathological input). */
+const MAX_POSITIONS = 5_000_000;
+
+/** Keyword-anchored rules → where their keywords start (ascending, no repeats), from their keywords' end offsets. */
+function keywordStarts(engine: Engine, ends: number[], ids: number[]): Map<number, number[]> {
+  const starts = new Map<number, number[]>();
+  for (let i = 0; i < ends.length; i++) {
+    const id = ids[i];
+    for (const r of engine.anchoredBy[id]!) {
+      let list = starts.get(r);
+      if (!list) starts.set(r, (list = []));
+      const start = ends[i] - engine.keywordLength[id];
+      // Ends arrive in order, starts nearly so: keywords of different lengths may swap.
+      if (list.length === 0 || list[list.length - 1] < start) list.push(start);
+      else if (!list.includes(start)) list.splice(sortedIndex(list, start), 0, start);
+    }
+  }
+  return starts;
+}
+
+function sortedIndex(list: number[], value: number): number {
+  let i = list.length;
+  while (i > 0 && list[i - 1] > value) i--;
+  return i;
 }
 
 function spansInText(bytes: Uint8Array, spans: EncodedSpan[]): EncodedSpan[] {

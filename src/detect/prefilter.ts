@@ -7,10 +7,17 @@ import { newByteScan, TABLE_OFFSET } from './wasm/instance.js';
 export interface Prefilter {
   keywords: string[];
   /**
-   * Scan bytes; returns which keyword ids were seen. For tracked keywords, pushes each match's end
-   * offset to `positions` and, when given, its keyword id to `ids` (same index).
+   * Scan bytes; returns which keyword ids were seen. For keywords with bit 1 in `tracked`, pushes
+   * each match's end offset to `positions` and, when given, its keyword id to `ids` (same index);
+   * for those with bit 2, the end and the id to `second` (a second consumer's list).
    */
-  scan(bytes: Uint8Array, tracked?: Uint8Array, positions?: number[], maxPositions?: number, ids?: number[]): Uint8Array;
+  scan(bytes: Uint8Array, tracked?: Uint8Array, positions?: number[], maxPositions?: number, ids?: number[], second?: KeywordEnds): Uint8Array;
+}
+
+/** Keyword matches: end offsets and keyword ids, same index. */
+export interface KeywordEnds {
+  ends: number[];
+  ids: number[];
 }
 
 // Input is scanned in pieces so the event buffers have a fixed size: a piece has at most one
@@ -97,7 +104,7 @@ export function buildPrefilter(keywords: string[]): Prefilter {
 
   return {
     keywords,
-    scan(bytes, tracked, positions, maxPositions = 5_000_000, ids) {
+    scan(bytes, tracked, positions, maxPositions = 5_000_000, ids, second) {
       const seen = new Uint8Array(keywords.length);
       const { u8, i32, fn } = wasm;
       for (let a = 0; a < bytes.length; a += PIECE) {
@@ -114,9 +121,14 @@ export function buildPrefilter(keywords: string[]): Prefilter {
             for (let o = outStart[s], end = outStart[s + 1]; o < end; o++) {
               const id = outIds[o];
               seen[id] = 1;
-              if (tracked !== undefined && tracked[id] === 1 && positions !== undefined && positions.length < maxPositions) {
+              if (tracked === undefined || tracked[id] === 0) continue;
+              if ((tracked[id] & 1) !== 0 && positions !== undefined && positions.length < maxPositions) {
                 positions.push(i32[at] + base);
                 if (ids !== undefined) ids.push(id);
+              }
+              if ((tracked[id] & 2) !== 0 && second !== undefined && second.ends.length < maxPositions) {
+                second.ends.push(i32[at] + base);
+                second.ids.push(id);
               }
             }
           }

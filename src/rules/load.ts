@@ -76,11 +76,13 @@ export function compileRule(spec: RuleSpec, source: string): Rule {
   let sticky: RegExp | undefined;
   if (spec.anchor !== undefined) {
     const { literals, within } = spec.anchor ?? {};
-    if (!Array.isArray(literals) || literals.length === 0 || literals.some((l) => typeof l !== 'string' || l.length === 0)) fail('`anchor.literals` must be a non-empty list of strings');
+    if (literals !== undefined && (!Array.isArray(literals) || literals.length === 0 || literals.some((l) => typeof l !== 'string' || l.length === 0))) fail('`anchor.literals` must be a non-empty list of strings');
     if (!Number.isInteger(within) || within < 0 || within > 4096) fail('`anchor.within` must be a whole number from 0 to 4096');
     // Literals are found case-sensitively: with the `i` flag only caseless ones (`://`) will do.
-    if (flags.includes('i') && literals.some((l) => l.toLowerCase() !== l.toUpperCase())) fail('`anchor.literals` must have no letters when the pattern has the `i` flag');
-    sticky = new RegExp(spec.pattern, `yd${flags}`);
+    if (literals && flags.includes('i') && literals.some((l) => l.toLowerCase() !== l.toUpperCase())) fail('`anchor.literals` must have no letters when the pattern has the `i` flag');
+    // Keyword anchors are prefilter byte offsets, taken as character offsets: ASCII only.
+    if (!literals && spec.keywords.some((k) => /[^\x00-\x7f]/.test(k))) fail('`anchor` without `literals` needs ASCII keywords');
+    sticky = new RegExp(`${within > 0 ? `[\\s\\S]{0,${within}}?` : ''}(?:${spec.pattern})`, `yd${flags}`);
   }
   let pathMatch: Rule['pathMatch'];
   if (spec.paths !== undefined) {
