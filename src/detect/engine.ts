@@ -1,6 +1,6 @@
 // One pass per chunk: prefilter over bytes → candidate rules' regexes, validators and entropy
 // → generic assignments around credential words → decoded runs scanned once more.
-import { buildPrefilter, type KeywordEnds, type Prefilter } from './prefilter.js';
+import { buildPrefilter, type Prefilter } from './prefilter.js';
 import { shannonEntropy } from './entropy.js';
 import { isPlaceholder } from './placeholder.js';
 import { validators } from './validators.js';
@@ -10,6 +10,7 @@ import { byteOffset, lineIndex, lineText, position } from './location.js';
 import { fingerprint, redact } from './redact.js';
 import { AST_RULES, detectAst, isAstPath, sinkKeywords } from './ast/index.js';
 import { wantsParse } from './ast/detect.js';
+import { gateWords, type GateWordHits } from './ast/gate.js';
 import type { Chunk, Confidence, DetectorKind, Finding, FlowStep, Rule, RuleSpec, Severity } from '../types.js';
 import type { Span } from './ast/gate.js';
 
@@ -37,6 +38,9 @@ export interface Engine {
   /** For each keyword id, its length and the keyword-anchored rules that list it. */
   keywordLength: number[];
   anchoredBy: (number[] | undefined)[];
+  /** `tracked` for JS/TS texts, with bit 4 on the AST gate's words; each one's index in gateWords(), or -1. */
+  trackedAst: Uint8Array;
+  gateWordOf: Int16Array;
   generic: boolean;
   decode: boolean;
   /** 1 for keyword ids (credential words and sink names) that make a JS/TS file worth parsing. */
@@ -81,6 +85,8 @@ export function createEngine(rules: Rule[], options: EngineOptions = {}): Engine
   const ast = options.ast ?? true;
   // A sink name already containing a known keyword (twilio, …) needs no keyword of its own.
   const astIds = ast ? [...GENERIC_KEYWORDS.map(idOf), ...sinkKeywords().map((k) => [...ids.keys()].find((known) => k.includes(known)) ?? k).map(idOf)] : [];
+  // The gate's words ride on this pass too, so the gate needs no pass of its own over JS/TS texts.
+  const gateIds = ast ? gateWords().map(idOf) : [];
   const keywords = [...ids.keys()];
   const genericTracked = new Uint8Array(keywords.length);
   for (const id of genericIds) genericTracked[id] = 1;
@@ -97,7 +103,13 @@ export function createEngine(rules: Rule[], options: EngineOptions = {}): Engine
   const astTracked = new Uint8Array(keywords.length);
   for (const id of astIds) astTracked[id] = 1;
   const keywordLength = keywords.map((k) => k.length);
-  return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, genericTracked, tracked, keywordLength, anchoredBy, generic, decode: options.decode ?? true, astTracked, ast, astDefer: options.astDefer ?? false, astWanted: false };
+  const trackedAst = tracked.slice();
+  const gateWordOf = new Int16Array(keywords.length).fill(-1);
+  gateIds.forEach((id, g) => {
+    trackedAst[id] |= 4;
+    gateWordOf[id] = g;
+  });
+  return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, genericTracked, tracked, keywordLength, anchoredBy, trackedAst, gateWordOf, generic, decode: options.decode ?? true, astTracked, ast, astDefer: options.astDefer ?? false, astWanted: false };
 }
 
 export interface RawHit {
@@ -196,8 +208,10 @@ export function acceptSecret(rule: Rule, secret: string): boolean {
 /** Raw hits of one text: pattern rules, generic assignments, then decoded runs (depth 1). */
 function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: string, depth: number): RawHit[] {
   const positions: number[] = [];
-  const anchorEnds: KeywordEnds = { ends: [], ids: [] };
-  const seen = engine.prefilter.scan(bytes, engine.tracked, positions, MAX_POSITIONS, undefined, anchorEnds);
+  const anchorEnds = { ends: [] as number[], ids: [] as number[] };
+  const astPath = engine.ast && depth === 0 && isAstPath(path);
+  const gateEnds = { ends: [] as number[], ids: [] as number[] };
+  const seen = engine.prefilter.scan(bytes, astPath ? engine.trackedAst : engine.tracked, [{ ends: positions }, anchorEnds, gateEnds], MAX_POSITIONS);
   const candidate = new Uint8Array(engine.rules.length);
   let any = positions.length > 0;
   let astSeen = false;
@@ -210,7 +224,7 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
     }
   }
   const hits: RawHit[] = [];
-  const parse = astSeen && engine.ast && depth === 0 && isAstPath(path);
+  const parse = astSeen && astPath;
   any ||= parse;
   // Source maps hold VLQ mappings and embedded sources: neither decoded nor read for assignments.
   const sourceMap = path.endsWith('.map');
@@ -236,7 +250,7 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
     }
     const covered = parse ? hits.filter((h) => h.detector === 'pattern').map((h): [number, number] => [h.start, h.end]) : [];
     if (parse && engine.astDefer) {
-      if (wantsParse(text, path, bytes, covered)) {
+      if (wantsParse(text, path, bytes, covered, gateWordHits(engine, bytes, ascii, gateEnds))) {
         engine.astWanted = true;
         engine.deferred = { text, ascii, size: bytes.length, hits: [], covered };
       }
@@ -257,6 +271,15 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
     }
   }
   return hits;
+}
+
+/**
+ * The AST gate's words as the prefilter found them in a JS/TS text (bit 4 of trackedAst), in the
+ * gate's terms: text offsets and gateWords() indexes. Undefined at the cap: the gate then looks itself.
+ */
+export function gateWordHits(engine: Engine, bytes: Uint8Array, ascii: boolean, found: { ends: number[]; ids: number[] }): GateWordHits | undefined {
+  if (found.ends.length >= MAX_POSITIONS) return undefined;
+  return { ends: ascii ? found.ends : byteToCharOffsets(bytes, found.ends), ids: found.ids.map((id) => engine.gateWordOf[id]) };
 }
 
 /** Most keyword positions one text reports (a cap on memory for pathological input). */

@@ -7,17 +7,17 @@ import { newByteScan, TABLE_OFFSET } from './wasm/instance.js';
 export interface Prefilter {
   keywords: string[];
   /**
-   * Scan bytes; returns which keyword ids were seen. For keywords with bit 1 in `tracked`, pushes
-   * each match's end offset to `positions` and, when given, its keyword id to `ids` (same index);
-   * for those with bit 2, the end and the id to `second` (a second consumer's list).
+   * Scan bytes; returns which keyword ids were seen. `tracked[id]` is a bit set: for each bit b
+   * it has, every match's end offset goes to `lists[b].ends` (and the id to `lists[b].ids`, when
+   * that list keeps ids), so several consumers share one pass. A list stops at `maxPositions`.
    */
-  scan(bytes: Uint8Array, tracked?: Uint8Array, positions?: number[], maxPositions?: number, ids?: number[], second?: KeywordEnds): Uint8Array;
+  scan(bytes: Uint8Array, tracked?: Uint8Array, lists?: KeywordEnds[], maxPositions?: number): Uint8Array;
 }
 
-/** Keyword matches: end offsets and keyword ids, same index. */
+/** Keyword matches: end offsets and, when kept, keyword ids (same index). */
 export interface KeywordEnds {
   ends: number[];
-  ids: number[];
+  ids?: number[];
 }
 
 // Input is scanned in pieces so the event buffers have a fixed size: a piece has at most one
@@ -104,7 +104,7 @@ export function buildPrefilter(keywords: string[]): Prefilter {
 
   return {
     keywords,
-    scan(bytes, tracked, positions, maxPositions = 5_000_000, ids, second) {
+    scan(bytes, tracked, lists = [], maxPositions = 5_000_000) {
       const seen = new Uint8Array(keywords.length);
       const { u8, i32, fn } = wasm;
       for (let a = 0; a < bytes.length; a += PIECE) {
@@ -122,13 +122,11 @@ export function buildPrefilter(keywords: string[]): Prefilter {
               const id = outIds[o];
               seen[id] = 1;
               if (tracked === undefined || tracked[id] === 0) continue;
-              if ((tracked[id] & 1) !== 0 && positions !== undefined && positions.length < maxPositions) {
-                positions.push(i32[at] + base);
-                if (ids !== undefined) ids.push(id);
-              }
-              if ((tracked[id] & 2) !== 0 && second !== undefined && second.ends.length < maxPositions) {
-                second.ends.push(i32[at] + base);
-                second.ids.push(id);
+              for (let bits = tracked[id], b = 0; bits !== 0; bits >>= 1, b++) {
+                const list = lists[b];
+                if ((bits & 1) === 0 || list === undefined || list.ends.length >= maxPositions) continue;
+                list.ends.push(i32[at] + base);
+                list.ids?.push(id);
               }
             }
           }

@@ -12,7 +12,7 @@ import { loadSinks } from '../../src/detect/ast/sinks.js';
 import { isAstPath } from '../../src/detect/ast/parse.js';
 import { referenceWorthParsing } from './gate-reference.js';
 import { detectAst } from '../../src/detect/ast/detect.js';
-import { createEngine, detectChunk } from '../../src/detect/engine.js';
+import { createEngine, detectChunk, gateWordHits } from '../../src/detect/engine.js';
 import { loadRules } from '../../src/rules/load.js';
 
 const sinks = loadSinks();
@@ -220,6 +220,33 @@ describe('AST pre-parse gate', () => {
     expect(worth).toBeGreaterThan(300); // both answers are well represented
     expect(worth).toBeLessThan(texts.length - 500);
     expect(beyondReference(texts)).toEqual([]);
+  });
+
+  it("decides the same on the words the engine's prefilter found as on its own pass", () => {
+    // A scan hands the gate the words of the engine's pass (trackedAst bit 4), in byte offsets
+    // mapped to the text's; the gate's own pass is the reference.
+    const texts = [
+      ...snippets(4_000, 23),
+      ...callPrograms(5).map((p) => p.source.code),
+      ...sinks.flatMap((s) => [...s.examples, ...s.negative_examples].map((e) => e.code)),
+      ...filesUnder('fixtures').filter(isAstPath).map((p) => readFileSync(p, 'utf8')),
+      ...filesUnder('src').filter(isAstPath).map((p) => readFileSync(p, 'utf8')),
+    ];
+    let worth = 0;
+    let nonAscii = 0;
+    for (const text of texts) {
+      const bytes = Buffer.from(text, 'utf8');
+      const found = { ends: [] as number[], ids: [] as number[] };
+      engine.prefilter.scan(bytes, engine.trackedAst, [{ ends: [] }, { ends: [], ids: [] }, found]);
+      const words = gateWordHits(engine, bytes, bytes.length === text.length, found)!;
+      const own = worthParsing(text, sinks);
+      expect(worthParsing(text, sinks, bytes, [], words), text.slice(0, 300)).toBe(own);
+      if (own) worth++;
+      if (bytes.length !== text.length) nonAscii++;
+    }
+    expect(worth).toBeGreaterThan(300);
+    expect(texts.length - worth).toBeGreaterThan(300);
+    expect(nonAscii).toBeGreaterThan(100);
   });
 
   const corpus = ['bench/.corpus/full/tree', 'bench/.corpus/quick/tree'].find((d) => existsSync(d));

@@ -20,7 +20,7 @@ function automaton(keywords: string[], text: string) {
   const pf = buildPrefilter(keywords);
   const tracked = new Uint8Array(keywords.length).fill(1);
   const positions: number[] = [];
-  const seen = pf.scan(Buffer.from(text, 'latin1'), tracked, positions, 1e9);
+  const seen = pf.scan(Buffer.from(text, 'latin1'), tracked, [{ ends: positions }], 1e9);
   return { seen: [...seen], positions };
 }
 
@@ -96,20 +96,29 @@ describe('Aho-Corasick prefilter', () => {
     expect(distinctBytes.size).toBeGreaterThan(64);
     const pf = buildPrefilter(keywords);
     const positions: number[] = [];
-    const seen = pf.scan(Buffer.from(text, 'utf8'), new Uint8Array(keywords.length).fill(1), positions, 1e9);
+    const seen = pf.scan(Buffer.from(text, 'utf8'), new Uint8Array(keywords.length).fill(1), [{ ends: positions }], 1e9);
     expect(want.flat().length).toBeGreaterThan(150);
     expect([...seen]).toEqual(want.map((e) => (e.length ? 1 : 0)));
     expect(positions).toEqual(want.flat().sort((a, b) => a - b));
   });
 
+  it('sends each tracked keyword to the lists its bits name, with ids where a list keeps them', () => {
+    const pf = buildPrefilter(['ab', 'b', 'abc']);
+    const first = { ends: [] as number[] };
+    const second = { ends: [] as number[], ids: [] as number[] };
+    pf.scan(Buffer.from('xabc ab'), Uint8Array.from([1, 3, 2]), [first, second]);
+    expect(first.ends).toEqual([3, 3, 7, 7]);
+    expect(second).toEqual({ ends: [3, 4, 7], ids: [1, 2, 1] });
+  });
+
   it('reports only tracked keywords in positions, and stops at maxPositions', () => {
     const pf = buildPrefilter(['aa', 'b']);
     const positions: number[] = [];
-    const seen = pf.scan(Buffer.from('aaab b'), Uint8Array.from([0, 1]), positions);
+    const seen = pf.scan(Buffer.from('aaab b'), Uint8Array.from([0, 1]), [{ ends: positions }]);
     expect([...seen]).toEqual([1, 1]);
     expect(positions).toEqual([4, 6]);
     const capped: number[] = [];
-    pf.scan(Buffer.from('aaaaaa'), Uint8Array.from([1, 0]), capped, 3);
+    pf.scan(Buffer.from('aaaaaa'), Uint8Array.from([1, 0]), [{ ends: capped }], 3);
     expect(capped).toEqual([2, 3, 4]);
   });
 });

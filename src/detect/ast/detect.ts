@@ -9,7 +9,7 @@ import { isAstPath, parseBlock, scriptBlocks, type ScriptBlock } from './parse.j
 import { buildScopes, forEachChild, keyName, lookup, type Node, type Scope } from './scope.js';
 import { evalString, lookupPath, memberText, type FlowContext, type Source, type Step } from './values.js';
 import { callSinksFor, loadSinks, nameSink, type Sink, type SinkArg, type ValueShape } from './sinks.js';
-import { flowEnds, worthParsing, type Span } from './gate.js';
+import { flowEnds, worthParsing, type GateWordHits, type Span } from './gate.js';
 import { relevantSlice } from './slice.js';
 import type { Confidence, FlowStep } from '../../types.js';
 
@@ -59,10 +59,10 @@ interface Candidate {
 }
 
 /** Whether detectAst would parse this file (the cheap checks and the lexical gate). */
-export function wantsParse(text: string, path: string, bytes?: Uint8Array, covered?: readonly Span[]): boolean {
+export function wantsParse(text: string, path: string, bytes?: Uint8Array, covered?: readonly Span[], found?: GateWordHits): boolean {
   const started = performance.now();
   // The gate says no to most files, so it runs before the line-length walk of minified().
-  const wanted = isAstPath(path) && text.length <= MAX_BYTES && worthParsing(text, loadSinks(), bytes, covered) && !minified(text);
+  const wanted = isAstPath(path) && text.length <= MAX_BYTES && worthParsing(text, loadSinks(), bytes, covered, found) && !minified(text);
   astStats.ms += performance.now() - started;
   return wanted;
 }

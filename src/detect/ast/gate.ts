@@ -128,17 +128,36 @@ function codesOf(text: string, bytes?: Uint8Array): Uint8Array {
 }
 
 /**
+ * Where the gate's words occur in a text, found by another pass over it (the engine's prefilter
+ * holds them too): end offsets in the text, in order, and indexes into gateWords().
+ */
+export interface GateWordHits {
+  ends: number[];
+  ids: number[];
+}
+
+/** The words the gate looks for, in the order GateWordHits' ids refer to. */
+export function gateWords(sinks: Sink[] = loadSinks()): readonly string[] {
+  return gateIndex(sinks).words.map((g) => g.word);
+}
+
+/**
  * Whether a JS/TS text is worth parsing: a sink call (as written, or through what an import of a
  * sink module binds) whose arguments may carry a literal, or a credential name assigned something
  * only the AST can follow. `bytes` (the file's UTF-8 bytes,
- * when the caller has them) saves re-encoding an ASCII text.
+ * when the caller has them) saves re-encoding an ASCII text; `found`, the words' places when the
+ * caller's own pass found them (`words`), saves the gate's.
  */
-export function worthParsing(text: string, sinks: Sink[] = loadSinks(), bytes?: Uint8Array, covered: readonly Span[] = []): boolean {
+export function worthParsing(text: string, sinks: Sink[] = loadSinks(), bytes?: Uint8Array, covered: readonly Span[] = [], words?: GateWordHits): boolean {
   const index = gateIndex(sinks);
   const codes = codesOf(text, bytes);
-  const ends: number[] = [];
-  const ids: number[] = [];
-  index.prefilter.scan(codes, index.all, ends, undefined, ids);
+  let ends = words?.ends;
+  let ids = words?.ids;
+  if (!ends || !ids) {
+    ends = [];
+    ids = [];
+    index.prefilter.scan(codes, index.all, [{ ends, ids }]);
+  }
   if (ends.length === 0) return false;
   // Credential words as start * 64 + length, in text order; sink words are judged on the spot.
   const found: number[] = [];
