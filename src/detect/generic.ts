@@ -113,7 +113,7 @@ export function looksLikeSecret(value: string, kind: string, quoted: boolean, pa
 // comparison), then a quoted or bare value.
 // A TypeScript annotation (`dbPassword: string = "…"`) counts only when a quoted value follows.
 export const ASSIGNMENT =
-  /(?:["'`]\]?|\])?[ \t]*(?:=>|:=|\?=|(?<![=!<>])=(?!=)|:[ \t]*[A-Za-z_$][\w$.]*(?:<[^>\r\n]{0,40}>)?(?:\[\])?[ \t]*=(?![=>])(?=[ \t]*["'`])|:(?!:))[ \t]*(?:(?<q>["'`])(?<secret>(?:\\.|(?!\k<q>)[^\\\r\n]){1,1000})\k<q>|(?<bare>[^\s"'`,;#&|)}\]]{1,1000}))/dy;
+  /(?:["'`]\]?|\])?[ \t]*(?:=>|:=|\?=|(?<![=!<>])=(?!=)|:[ \t]*[A-Za-z_$][\w$.]*(?:<[^>\r\n]{0,40}>)?(?:\[\])?[ \t]*=(?![=>])(?=[ \t]*["'`])|:(?!:))[ \t]*(?:(?<q>["'`])(?<secret>(?:\\.|(?!\k<q>)[^\\\r\n]){1,1000})\k<q>|(?<bare>[^\s"'`,;#&|)}\]]{1,1000}))/y;
 const XML_ELEMENT = />(?<secret>[^<>\s]{1,1000})<\//dy;
 
 // Identifier characters, as a char-code table: this loop runs at every credential word.
@@ -126,6 +126,9 @@ const isIdent = (code: number) => code < 128 && IDENT[code] === 1;
 const AFTER_KEY = new Uint8Array(128);
 for (const ch of `"'\`] \t=:?>`) AFTER_KEY[ch.charCodeAt(0)] = 1;
 
+const LEAD_TRIM = new Uint8Array(128);
+for (const ch of '-.$@') LEAD_TRIM[ch.charCodeAt(0)] = 1;
+
 const isQuote = (c: number) => c === 34 || c === 39 || c === 96;
 const isBlank = (c: number) => c === 32 || c === 9;
 const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
@@ -135,9 +138,10 @@ const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57) || c ==
  * Whether ASSIGNMENT can match at `end`, judged without running it: an assignment operator must
  * follow (or an XML element may). In code only a quoted value can be a hard-coded secret (a bare
  * value is an expression), so with `quotedOnly` a quote must follow the operator too (or a
- * TypeScript annotation may lead to one). False exactly where ASSIGNMENT would find nothing the
- * caller keeps; most credential names (`token = getToken()`, `password: user.password`, prose
- * in docs) stop here.
+ * TypeScript annotation may lead to one); without it, something must be on the line to read. False
+ * exactly where ASSIGNMENT would find nothing the caller keeps; most credential names
+ * (`token = getToken()`, `password: user.password`, a YAML key over a nested map, prose in docs)
+ * stop here.
  */
 export function mayHaveValue(text: string, end: number, quotedOnly: boolean): boolean {
   let i = end;
@@ -149,14 +153,19 @@ export function mayHaveValue(text: string, end: number, quotedOnly: boolean): bo
   } else if (c === 93) c = text.charCodeAt(++i);
   while (isBlank(c)) c = text.charCodeAt(++i);
   const next = text.charCodeAt(i + 1);
+  // After `=>` and `:=` the regex may fall back to `=` or `:` with a value starting `>` or `=`.
+  let fallback = false;
   if (c === 61 /* = */) {
     if (next === 61) return false; // a comparison
-    i += next === 62 ? 2 : 1;
+    fallback = next === 62;
+    i += fallback ? 2 : 1;
   } else if (c === 58 /* : */) {
     if (next === 58) return false;
-    if (next === 61) i += 2;
-    else {
-      if (!quotedOnly) return true;
+    if (next === 61) {
+      fallback = true;
+      i += 2;
+    } else {
+      if (!quotedOnly) return mayStartValue(text, i + 1);
       c = text.charCodeAt(++i);
       while (isBlank(c)) c = text.charCodeAt(++i);
       if (isNameStart(c)) {
@@ -169,10 +178,22 @@ export function mayHaveValue(text: string, end: number, quotedOnly: boolean): bo
     }
   } else if (c === 63 /* ? */ && next === 61) i += 2;
   else return false;
-  if (!quotedOnly) return true;
+  if (!quotedOnly) return fallback || mayStartValue(text, i);
   c = text.charCodeAt(i);
   while (isBlank(c)) c = text.charCodeAt(++i);
   return isQuote(c);
+}
+
+// What ends a bare value before it starts: nothing on the line (`key:` over a nested YAML map), or
+// punctuation. ASSIGNMENT's value needs a quote or one character outside these.
+const NO_BARE_START = new Uint8Array(128);
+for (const ch of ',;#&|)}]\r\n') NO_BARE_START[ch.charCodeAt(0)] = 1;
+
+/** After an operator at `i`: blanks, then a quote or a bare value's first character. */
+function mayStartValue(text: string, i: number): boolean {
+  let c = text.charCodeAt(i);
+  while (isBlank(c)) c = text.charCodeAt(++i);
+  return i < text.length && !(c < 128 && NO_BARE_START[c] === 1);
 }
 
 // Identifiers repeat a lot within and across files; their kind is a pure function of the name.
@@ -215,17 +236,25 @@ export function detectGeneric(text: string, hits: number[], path: string): Gener
     if (!mayHaveValue(text, end, code)) continue;
     let start = hit - 1;
     while (start > 0 && hit - start < 100 && isIdent(text.charCodeAt(start - 1))) start--;
-    const identifier = text.slice(start, end).replace(/^[-.$@]+|[-.]+$/g, '');
+    // The name without leading `-.$@` and trailing `-.` (`$password`, `--token`, `db.password.`).
+    let from = start;
+    while (from < end && LEAD_TRIM[text.charCodeAt(from)] === 1) from++;
+    let to = end;
+    while (to > from && (text.charCodeAt(to - 1) === 45 || text.charCodeAt(to - 1) === 46)) to--;
+    const identifier = text.slice(from, to);
     const kind = cachedCredentialKind(identifier);
     if (!kind) continue;
     ASSIGNMENT.lastIndex = end;
     let m = ASSIGNMENT.exec(text);
     let quoted = true;
     let span: [number, number] | undefined;
-    if (m?.indices?.groups) {
-      const g = m.indices.groups;
-      quoted = g.secret !== undefined;
-      span = g.secret ?? g.bare;
+    if (m?.groups) {
+      // The value ends the match (before its closing quote): its span without the `d` flag's
+      // index arrays, which cost more than the match itself.
+      const { secret, bare } = m.groups;
+      quoted = secret !== undefined;
+      const valueEnd = m.index + m[0].length - (quoted ? 1 : 0);
+      span = [valueEnd - (secret ?? bare).length, valueEnd];
     } else {
       XML_ELEMENT.lastIndex = end;
       m = XML_ELEMENT.exec(text);
