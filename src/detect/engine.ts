@@ -126,6 +126,22 @@ export interface RawHit {
   confidence?: Confidence;
 }
 
+/** A hit with every field set, in one order: one object shape for the hot loops that sort and compare them. */
+function rawHit(
+  ruleId: string,
+  ruleIndex: number,
+  detector: DetectorKind,
+  start: number,
+  end: number,
+  secret: string,
+  structural = false,
+  flow?: FlowStep[],
+  confidence?: Confidence,
+  encoding?: 'base64' | 'percent',
+): RawHit {
+  return { ruleId, ruleIndex, structural, detector, start, end, secret, encoding, flow, confidence };
+}
+
 /** Below this length a rule anchored on literals runs over the whole text: finding them would cost more. */
 export const ANCHOR_MIN_TEXT = 4096;
 
@@ -141,7 +157,7 @@ export function patternHits(rule: Rule, ruleIndex: number, text: string, anchore
     if (!span) return;
     const secret = text.slice(span[0], span[1]);
     if (!acceptSecret(rule, secret)) return;
-    hits.push({ ruleId: rule.id, ruleIndex, detector: 'pattern', start: span[0], end: span[1], secret, structural: rule.structural === true });
+    hits.push(rawHit(rule.id, ruleIndex, 'pattern', span[0], span[1], secret, rule.structural === true));
   };
   const anchor = anchored && rule.sticky ? rule.anchor : undefined;
   if (anchor && (!anchor.literals || text.length >= ANCHOR_MIN_TEXT)) {
@@ -245,7 +261,7 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
     if (positions.length && !sourceMap) {
       const offsets = ascii ? positions : byteToCharOffsets(bytes, positions);
       for (const g of detectGeneric(text, offsets, path)) {
-        hits.push({ ruleId: g.ruleId, ruleIndex: -1, detector: 'generic', start: g.start, end: g.end, secret: g.secret });
+        hits.push(rawHit(g.ruleId, -1, 'generic', g.start, g.end, g.secret));
       }
     }
     const covered = parse ? hits.filter((h) => h.detector === 'pattern').map((h): [number, number] => [h.start, h.end]) : [];
@@ -256,7 +272,7 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
       }
     } else if (parse) {
       for (const a of detectAst(text, path, { bytes, covered })) {
-        hits.push({ ruleId: a.ruleId, ruleIndex: -1, detector: 'ast', start: a.start, end: a.end, secret: a.secret, flow: a.flow, confidence: a.confidence });
+        hits.push(rawHit(a.ruleId, -1, 'ast', a.start, a.end, a.secret, false, a.flow, a.confidence));
       }
     }
   }
@@ -266,7 +282,7 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
       const decodedBytes = Buffer.from(run.decoded, 'utf8');
       for (const h of hitsOf(engine, () => run.decoded, decodedBytes, path, depth + 1)) {
         const [start, end] = encodedRange(run, h.start, h.end, text);
-        hits.push({ ...h, start, end, encoding: run.encoding });
+        hits.push(rawHit(h.ruleId, h.ruleIndex, h.detector, start, end, h.secret, h.structural, h.flow, h.confidence, run.encoding));
       }
     }
   }
@@ -380,7 +396,7 @@ export function detectChunk(engine: Engine, chunk: Chunk): Finding[] {
 /** Finishes a deferred chunk (see EngineOptions.astDefer): its AST hits joined to the hits found before. */
 export function finishDeferred(rules: readonly RuleInfo[], chunk: Chunk, deferred: Deferred): Finding[] {
   const ast = detectAst(deferred.text, chunk.path, { gate: false, covered: deferred.covered }).map(
-    (a): RawHit => ({ ruleId: a.ruleId, ruleIndex: -1, detector: 'ast', start: a.start, end: a.end, secret: a.secret, flow: a.flow, confidence: a.confidence }),
+    (a) => rawHit(a.ruleId, -1, 'ast', a.start, a.end, a.secret, false, a.flow, a.confidence),
   );
   const hits = dedupeHits([...deferred.hits, ...ast]);
   return hits.length ? findingsOf(rules, chunk, deferred.text, deferred.ascii, hits) : [];

@@ -44,12 +44,18 @@ export function readRuleFile(file: string): RuleSpec[] {
   return data as RuleSpec[];
 }
 
+const RULE_KEYS: readonly (keyof RuleSpec)[] = [
+  'id', 'name', 'severity', 'confidence', 'keywords', 'pattern', 'flags', 'entropy', 'validator', 'decode', 'structural',
+  'paths', 'anchor', 'allow', 'references', 'remediation', 'examples', 'negative_examples',
+];
+
 export function compileRule(spec: RuleSpec, source: string): Rule {
   const where = `${source}: rule ${typeof spec?.id === 'string' ? spec.id : '(no id)'}`;
   const fail = (msg: string): never => {
     throw new UserError(`${where}: ${msg}`);
   };
   if (!spec || typeof spec !== 'object') fail('is not a mapping');
+  for (const key of Object.keys(spec)) if (!RULE_KEYS.includes(key as keyof RuleSpec)) fail(`unknown key \`${key}\` (known: ${RULE_KEYS.join(', ')})`);
   if (typeof spec.id !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(spec.id)) fail('`id` must be lower-case letters, digits, `.`, `_` or `-`');
   if (typeof spec.name !== 'string' || !spec.name) fail('`name` is required');
   if (!SEVERITIES.includes(spec.severity)) fail(`\`severity\` must be one of ${SEVERITIES.join(', ')}`);
@@ -97,7 +103,33 @@ export function compileRule(spec: RuleSpec, source: string): Rule {
       fail(`invalid allow regex ${JSON.stringify(r)}: ${(err as Error).message}`);
     }
   }
-  return { ...spec, keywords: spec.keywords.map(String), regex, sticky, allowRegexes, pathMatch, source };
+  // Every rule has the same fields in the same order (absent ones undefined): the engine's hot
+  // loops then see one object shape, not one per combination of optional keys.
+  return {
+    id: spec.id,
+    name: spec.name,
+    severity: spec.severity,
+    confidence: spec.confidence,
+    keywords: spec.keywords.map(String),
+    pattern: spec.pattern,
+    flags: spec.flags,
+    entropy: spec.entropy,
+    validator: spec.validator,
+    decode: spec.decode,
+    structural: spec.structural,
+    paths: spec.paths,
+    anchor: spec.anchor,
+    allow: spec.allow,
+    references: spec.references,
+    remediation: spec.remediation,
+    examples: spec.examples,
+    negative_examples: spec.negative_examples,
+    regex,
+    sticky,
+    allowRegexes,
+    pathMatch,
+    source,
+  };
 }
 
 /** Loads every rule file of a directory (or one file); ids must be unique across them. */

@@ -100,4 +100,13 @@ describe('leakfix rules check', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`leakfix: error: ${file}: rule custom.broken: invalid pattern: Invalid regular expression: /(?<secret>brk_[a-z]+/dg: Unterminated group\n`);
   });
+
+  it('exits 2 naming a misspelt key, which would otherwise be silently ignored', () => {
+    const dir = tempTree();
+    const file = join(dir, 'typo.yaml');
+    writeFileSync(file, `- id: custom.typo\n  name: Typo\n  severity: low\n  keywords: [typ_]\n  pattern: '(?<secret>typ_[a-z]{8})'\n  entrpy: 3.5\n`);
+    const r = leakfix(['rules', 'check', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^leakfix: error: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: rule custom.typo: unknown key \`entrpy\` \\(known: id, name, severity, .*entropy.*\\)\n$`));
+  });
 });
