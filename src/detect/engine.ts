@@ -109,7 +109,7 @@ export function createEngine(rules: Rule[], options: EngineOptions = {}): Engine
     trackedAst[id] |= 4;
     gateWordOf[id] = g;
   });
-  return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, genericTracked, tracked, keywordLength, anchoredBy, trackedAst, gateWordOf, generic, decode: options.decode ?? true, astTracked, ast, astDefer: options.astDefer ?? false, astWanted: false };
+  return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, genericTracked, tracked, keywordLength, anchoredBy, trackedAst, gateWordOf, generic, decode: options.decode ?? true, astTracked, ast, astDefer: options.astDefer ?? false, astWanted: false, deferred: undefined };
 }
 
 export interface RawHit {
