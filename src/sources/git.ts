@@ -66,22 +66,27 @@ export function repoInfo(dir: string): RepoInfo {
 
 export const SHALLOW_NOTE = 'this is a shallow clone: history before the shallow boundary is missing and the boundary commits look as if they added every file (run git fetch --unshallow for a complete audit)';
 
-/** Splits a byte stream on NUL, calling `onToken` with each complete token (a Buffer view). */
-export function nulSplitter(onToken: (token: Buffer) => void): { push: (chunk: Buffer) => void; end: () => void } {
+/**
+ * Splits a byte stream on NUL, calling `onToken` with each complete token as UTF-8 text. Each
+ * chunk is decoded and split once, up to its last NUL (which no UTF-8 sequence contains), rather
+ * than token by token: a history log has hundreds of thousands of tokens.
+ */
+export function nulSplitter(onToken: (token: string) => void): { push: (chunk: Buffer) => void; end: () => void } {
   let rest: Buffer | undefined;
   return {
     push(chunk) {
-      let buf = rest ? Buffer.concat([rest, chunk]) : chunk;
-      let start = 0;
-      for (let i = buf.indexOf(0, start); i !== -1; i = buf.indexOf(0, start)) {
-        onToken(buf.subarray(start, i));
-        start = i + 1;
+      const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+      const last = buf.lastIndexOf(0);
+      if (last === -1) {
+        rest = Buffer.from(buf);
+        return;
       }
-      rest = start < buf.length ? Buffer.from(buf.subarray(start)) : undefined;
-      buf = Buffer.alloc(0);
+      const tokens = buf.toString('utf8', 0, last).split('\0');
+      rest = last + 1 < buf.length ? Buffer.from(buf.subarray(last + 1)) : undefined;
+      for (const token of tokens) onToken(token);
     },
     end() {
-      if (rest?.length) onToken(rest);
+      if (rest?.length) onToken(rest.toString('utf8'));
       rest = undefined;
     },
   };

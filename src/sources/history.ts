@@ -68,7 +68,9 @@ function streamCommits(options: HistoryOptions, onCommit: (commit: CommitRecord)
   if (options.until) args.push(`--until=${options.until}`);
   if (options.maxCommits !== undefined) args.push(`--max-count=${options.maxCommits}`);
   args.push('--');
-  const child = spawn('git', args, { cwd: options.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Into a pipe git flushes after every commit (~600 bytes), and each write costs Node an event;
+  // GIT_FLUSH=0 makes it write full stdio buffers: ~7x fewer reads for the same log.
+  const child = spawn('git', args, { cwd: options.dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_FLUSH: '0' } });
   const exited = waitFor(child, 'git log failed');
 
   // Token state machine: a header is "\x01sha", parents, name, email, date, subject;
@@ -77,7 +79,7 @@ function streamCommits(options: HistoryOptions, onCommit: (commit: CommitRecord)
   let header: string[] | undefined;
   let meta: string | undefined;
   const split = nulSplitter((token) => {
-    let s = token.toString('utf8');
+    let s = token;
     if (header) {
       header.push(s);
       if (header.length === 6) {

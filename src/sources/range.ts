@@ -79,7 +79,8 @@ export async function scanRange(options: RangeOptions): Promise<RangeResult> {
   const { revs, notes } = resolveRange(repo, options.range);
   const result: RangeResult = { findings: [], notes, commits: 0, files: 0, bytes: 0, binarySkipped: 0 };
   const args = ['-c', 'core.quotePath=false', 'log', '--stdin', '--date-order', '--reverse', '--no-renames', '--no-abbrev', '--cc', '-U0', '--raw', '--no-color', '--no-ext-diff', '--no-textconv', FORMAT, '--'];
-  const child = spawn('git', args, { cwd: repo.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  // Full stdio buffers rather than a flush per commit (see history.ts).
+  const child = spawn('git', args, { cwd: repo.dir, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_FLUSH: '0' } });
   const exited = waitFor(child, 'git log failed');
   exited.catch(() => undefined);
   child.stdin.end(revs.join('\n') + '\n');
