@@ -141,9 +141,11 @@ function jobCutter(target: number): { add: (files: FileEntry[]) => FileEntry[][]
 }
 
 /**
- * Scans files over `threads` worker threads. `list` may be a function yielding batches: with
- * `prestart`, the workers boot (~0.1 s each: modules, rules, prefilter) while it lists, and take
- * jobs as soon as the listing finds them.
+ * Scans files on `threads` threads: `threads - 1` workers and this one, which lists first and
+ * then takes jobs from the same counter (one isolate fewer to boot and to warm up: each compiles
+ * the engine's hot code on its own). `list` may be a function yielding batches: with `prestart`,
+ * the workers boot (~0.1 s each: modules, rules, prefilter) while it lists, and take jobs as soon
+ * as the listing finds them.
  */
 export async function scanFilesParallel(
   init: WorkerInit,
@@ -154,6 +156,7 @@ export async function scanFilesParallel(
 ): Promise<FileScanResult> {
   // Running from TypeScript sources (tests) there is no compiled worker file: one thread then.
   const parallel = threads > 1 && existsSync(WORKER_FILE);
+  const workerCount = threads - 1;
   const workerData: WorkerInit = { ...init, engine: { ...init.engine, astDefer: init.engine.ast !== false } };
   // A worker may fail while this thread is still listing: keep its error for the pool below.
   const bootErrors = new Map<Worker, Error>();
@@ -162,7 +165,7 @@ export async function scanFilesParallel(
     worker.once('error', (err) => bootErrors.set(worker, err));
     return worker;
   };
-  const workers: Worker[] = parallel && prestart ? Array.from({ length: threads }, spawn) : [];
+  const workers: Worker[] = parallel && prestart ? Array.from({ length: workerCount }, spawn) : [];
   const stop = (extra: Worker[]) => Promise.all(extra.map((w) => w.terminate()));
   // Small scans (a pre-commit hook) are faster without worker start-up: files are held back until
   // there are enough of them to be worth the workers.
@@ -171,15 +174,15 @@ export async function scanFilesParallel(
   const worthWorkers = () => heldBytes >= 4 * 1024 * 1024 && held.length >= 64;
   const shared = new SharedArrayBuffer(4);
   const cutter = jobCutter(1024 * 1024);
-  let jobCount = 0;
+  const jobs: FileEntry[][] = [];
   let started = false;
   const post = (msg: WorkerJobs) => {
     for (const w of workers) w.postMessage(msg);
   };
-  const dispatch = (jobs: FileEntry[][]) => {
-    if (jobs.length === 0) return;
-    jobCount += jobs.length;
-    post({ jobs });
+  const dispatch = (more: FileEntry[][]) => {
+    if (more.length === 0) return;
+    for (const j of more) jobs.push(j);
+    post({ jobs: more });
   };
   try {
     for (const batch of typeof list === 'function' ? list() : [list]) {
@@ -192,7 +195,7 @@ export async function scanFilesParallel(
         heldBytes += f.size;
       }
       if (parallel && worthWorkers()) {
-        while (workers.length < threads) workers.push(spawn());
+        while (workers.length < workerCount) workers.push(spawn());
         started = true;
         post({ next: shared, maxFileSize });
         dispatch(cutter.add(held.splice(0)));
@@ -207,26 +210,37 @@ export async function scanFilesParallel(
     return scanFileList(engineFromInit(init), held, maxFileSize);
   }
   dispatch(cutter.flush());
-  post({ total: jobCount });
-  const results: FileScanResult[] = new Array(jobCount);
-  // The few files that want the AST stage are scanned on this thread, so only it loads TypeScript.
+  post({ total: jobs.length });
+  const results: FileScanResult[] = new Array(jobs.length);
+  // Files a worker deferred for the AST stage are finished here, so only this thread loads TypeScript.
   const mainResults: FileScanResult[] = [];
+  const done = Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<void>((resolve, reject) => {
+          const early = bootErrors.get(worker);
+          if (early) return reject(early);
+          worker.once('error', reject);
+          worker.on('message', (msg: { id: number; result?: FileScanResult }) => {
+            if (msg.id < 0) return resolve();
+            results[msg.id] = msg.result!;
+            if (msg.result!.deferred.length) mainResults.push(finishDeferredFiles(init, msg.result!.deferred));
+          });
+        }),
+    ),
+  );
+  done.catch(() => undefined); // awaited below; a failure must not go unhandled while this thread scans
   try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const early = bootErrors.get(worker);
-            if (early) return reject(early);
-            worker.once('error', reject);
-            worker.on('message', (msg: { id: number; result?: FileScanResult }) => {
-              if (msg.id < 0) return resolve();
-              results[msg.id] = msg.result!;
-              if (msg.result!.deferred.length) mainResults.push(finishDeferredFiles(init, msg.result!.deferred));
-            });
-          }),
-      ),
-    );
+    // This thread's share: jobs by the shared counter, with its own engine (AST stage in place),
+    // yielding between jobs so the workers' results and deferred files are taken in meanwhile.
+    const counter = new Int32Array(shared);
+    let engine: Engine | undefined;
+    for (let id = Atomics.add(counter, 0, 1); id < jobs.length; id = Atomics.add(counter, 0, 1)) {
+      engine ??= engineFromInit(init);
+      results[id] = scanFileList(engine, jobs[id], maxFileSize);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await done;
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
