@@ -3,6 +3,10 @@
 import { UserError } from '../errors.js';
 import { runAction } from './run.js';
 import { command } from './workflow.js';
+import { setFlagsFromString } from 'node:v8';
+
+// A larger optimization budget, as bin/leakfix.js sets for the CLI (see there).
+setFlagsFromString('--interrupt-budget=540672');
 
 try {
   process.exitCode = await runAction({

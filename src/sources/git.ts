@@ -46,6 +46,12 @@ export interface RepoInfo {
 
 /** One git call answers every question a git scan asks before it starts. */
 export function repoInfo(dir: string): RepoInfo {
+  // The usual case in one git call (a work tree with a commit); anything else, step by step.
+  const quick = gitSync(dir, ['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-toplevel', 'HEAD^{commit}']);
+  const lines = quick.stdout.toString('utf8').split('\n');
+  if (quick.code === 0 && lines.length === 5 && lines[0] === 'false' && lines[2] && /^[0-9a-f]{40,64}$/.test(lines[3])) {
+    return { dir: lines[2], bare: false, shallow: lines[1] === 'true', head: lines[3] };
+  }
   const r = gitSync(dir, ['rev-parse', '--is-bare-repository', '--is-shallow-repository']);
   if (r.code !== 0) {
     // git's own reason, unless it only repeats ours ("not a git repository (or any of the parent directories)").
