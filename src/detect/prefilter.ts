@@ -38,54 +38,54 @@ export function buildPrefilter(keywords: string[]): Prefilter {
   while (width < classes) width *= 2;
   const warm = Math.max(0, ...encoded.map((w) => w.length - 1));
 
-  // Trie over classes, then fail links and the full transition table by BFS.
-  const children: Map<number, number>[] = [new Map()];
-  const outputs: number[][] = [[]];
+  // Trie over classes in the transition table itself (0: no child; the root is nobody's child),
+  // then fail links and the missing transitions by BFS. Typed arrays, not maps: this runs at
+  // every start (each worker too), mostly before the JIT has warmed up.
+  const capacity = 1 + encoded.reduce((n, w) => n + w.length, 0);
+  let delta = new Int32Array(capacity * width);
+  const own: (number[] | undefined)[] = [];
+  let stateCount = 1;
   encoded.forEach((word, id) => {
     let s = 0;
     for (const b of word) {
-      const c = classOf[b];
-      let next = children[s].get(c);
-      if (next === undefined) {
-        next = children.length;
-        children.push(new Map());
-        outputs.push([]);
-        children[s].set(c, next);
-      }
-      s = next;
+      const at = s * width + classOf[b];
+      if (delta[at] === 0) delta[at] = stateCount++;
+      s = delta[at];
     }
-    outputs[s].push(id);
+    (own[s] ??= []).push(id);
   });
-  const stateCount = children.length;
-  const delta = new Int32Array(stateCount * width);
+  delta = delta.slice(0, stateCount * width);
   const fail = new Int32Array(stateCount);
-  const queue: number[] = [];
-  for (const [c, next] of children[0]) {
-    delta[c] = next;
-    queue.push(next);
-  }
-  for (let head = 0; head < queue.length; head++) {
+  const queue = new Int32Array(stateCount);
+  let tail = 0;
+  for (let c = 0; c < classes; c++) if (delta[c] !== 0) queue[tail++] = delta[c];
+  for (let head = 0; head < tail; head++) {
     const s = queue[head];
-    outputs[s] = outputs[s].concat(outputs[fail[s]]);
+    const row = s * width;
+    const failRow = fail[s] * width;
     for (let c = 0; c < classes; c++) {
-      const next = children[s].get(c);
-      if (next !== undefined) {
-        delta[s * width + c] = next;
-        fail[next] = delta[fail[s] * width + c];
-        queue.push(next);
-      } else {
-        delta[s * width + c] = delta[fail[s] * width + c];
-      }
+      const next = delta[row + c];
+      if (next !== 0) {
+        fail[next] = delta[failRow + c];
+        queue[tail++] = next;
+      } else delta[row + c] = delta[failRow + c];
     }
+  }
+  // Each state's outputs: its own keywords, then its fail state's (filled first: BFS order).
+  const count = new Int32Array(stateCount);
+  for (let i = 0; i < tail; i++) {
+    const s = queue[i];
+    count[s] = (own[s]?.length ?? 0) + count[fail[s]];
   }
   const outStart = new Int32Array(stateCount + 1);
-  const outList: number[] = [];
-  for (let s = 0; s < stateCount; s++) {
-    outStart[s] = outList.length;
-    outList.push(...outputs[s]);
+  for (let s = 0; s < stateCount; s++) outStart[s + 1] = outStart[s] + count[s];
+  const outIds = new Int32Array(outStart[stateCount]);
+  for (let i = 0; i < tail; i++) {
+    const s = queue[i];
+    let o = outStart[s];
+    for (const id of own[s] ?? []) outIds[o++] = id;
+    outIds.copyWithin(o, outStart[fail[s]], outStart[fail[s] + 1]);
   }
-  outStart[stateCount] = outList.length;
-  const outIds = Int32Array.from(outList);
 
   // Memory: tables, four event counts, the event buffers, then the input piece (with the warm-up
   // bytes before it and slack after it: the module may read a few bytes past the end).
@@ -95,12 +95,13 @@ export function buildPrefilter(keywords: string[]): Prefilter {
   const input = events + STREAMS * STRIDE;
   const wasm = newByteScan(input + warm + PIECE + 16);
   wasm.u8.set(classOf, 0);
-  const table = TABLE_OFFSET >> 2;
+  // Entries are row offsets, bit-inverted for states that end a keyword (see bytescan.wat).
   for (let i = 0; i < delta.length; i++) {
     const next = delta[i];
     const row = next << rowShift;
-    wasm.i32[table + i] = outStart[next + 1] > outStart[next] ? ~row : row;
+    delta[i] = outStart[next + 1] > outStart[next] ? ~row : row;
   }
+  wasm.i32.set(delta, TABLE_OFFSET >> 2);
 
   return {
     keywords,
