@@ -73,26 +73,24 @@ export function repoInfo(dir: string): RepoInfo {
 export const SHALLOW_NOTE = 'this is a shallow clone: history before the shallow boundary is missing and the boundary commits look as if they added every file (run git fetch --unshallow for a complete audit)';
 
 /**
- * Splits a byte stream on NUL, calling `onToken` with each complete token as UTF-8 text. Each
- * chunk is decoded and split once, up to its last NUL (which no UTF-8 sequence contains), rather
- * than token by token: a history log has hundreds of thousands of tokens.
+ * Splits a byte stream on NUL, calling `onToken` with each complete token (a Buffer view). Tokens
+ * are decoded one by one on purpose: a string cut from a whole decoded chunk would keep that chunk
+ * alive for as long as the walk keeps the blob name or path taken from it.
  */
-export function nulSplitter(onToken: (token: string) => void): { push: (chunk: Buffer) => void; end: () => void } {
+export function nulSplitter(onToken: (token: Buffer) => void): { push: (chunk: Buffer) => void; end: () => void } {
   let rest: Buffer | undefined;
   return {
     push(chunk) {
       const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
-      const last = buf.lastIndexOf(0);
-      if (last === -1) {
-        rest = Buffer.from(buf);
-        return;
+      let start = 0;
+      for (let i = buf.indexOf(0, start); i !== -1; i = buf.indexOf(0, start)) {
+        onToken(buf.subarray(start, i));
+        start = i + 1;
       }
-      const tokens = buf.toString('utf8', 0, last).split('\0');
-      rest = last + 1 < buf.length ? Buffer.from(buf.subarray(last + 1)) : undefined;
-      for (const token of tokens) onToken(token);
+      rest = start < buf.length ? Buffer.from(buf.subarray(start)) : undefined;
     },
     end() {
-      if (rest?.length) onToken(rest.toString('utf8'));
+      if (rest?.length) onToken(rest);
       rest = undefined;
     },
   };

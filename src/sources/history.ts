@@ -79,7 +79,7 @@ function streamCommits(options: HistoryOptions, onCommit: (commit: CommitRecord)
   let header: string[] | undefined;
   let meta: string | undefined;
   const split = nulSplitter((token) => {
-    let s = token;
+    let s = token.toString('utf8');
     if (header) {
       header.push(s);
       if (header.length === 6) {
