@@ -271,7 +271,7 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
         engine.deferred = { text, ascii, size: bytes.length, hits: [], covered };
       }
     } else if (parse) {
-      for (const a of detectAst(text, path, { bytes, covered })) {
+      for (const a of detectAst(text, path, { bytes, covered, words: gateWordHits(engine, bytes, ascii, gateEnds) })) {
         hits.push(rawHit(a.ruleId, -1, 'ast', a.start, a.end, a.secret, false, a.flow, a.confidence));
       }
     }

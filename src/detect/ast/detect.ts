@@ -77,10 +77,11 @@ export function detectAst(
   path: string,
   // `parse`: another parser for the same blocks (the tests compare typescript-estree's trees with ours).
   // `slice: false`: parse whole texts (the tests compare the findings of both).
-  options: { gate?: boolean; slice?: boolean; bytes?: Uint8Array; covered?: readonly Span[]; parse?: (block: ScriptBlock) => TSESTree.Program | undefined } = {},
+  // `words`: where the gate's words are, when the caller's pass found them (see GateWordHits).
+  options: { gate?: boolean; slice?: boolean; bytes?: Uint8Array; covered?: readonly Span[]; words?: GateWordHits; parse?: (block: ScriptBlock) => TSESTree.Program | undefined } = {},
 ): AstHit[] {
   const started = performance.now(); // the gate's own cost counts as AST time too
-  if (!isAstPath(path) || text.length > MAX_BYTES || (options.gate !== false && !worthParsing(text, loadSinks(), options.bytes, options.covered)) || minified(text)) {
+  if (!isAstPath(path) || text.length > MAX_BYTES || (options.gate !== false && !worthParsing(text, loadSinks(), options.bytes, options.covered, options.words)) || minified(text)) {
     astStats.skipped++;
     astStats.ms += performance.now() - started;
     return [];
