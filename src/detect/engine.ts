@@ -31,9 +31,7 @@ export interface Engine {
   prefilter: Prefilter;
   /** For each keyword id, the rule indexes that listed it. */
   rulesByKeyword: number[][];
-  /** 1 for keyword ids that feed the generic detector. */
-  genericTracked: Uint8Array;
-  /** Keyword ids whose positions the prefilter reports: bit 1 the generic ones, bit 2 those of keyword-anchored rules. */
+  /** Keyword ids whose positions the prefilter reports: bit 1 the generic detector's, bit 2 those of keyword-anchored rules. */
   tracked: Uint8Array;
   /** For each keyword id, its length and the keyword-anchored rules that list it. */
   keywordLength: number[];
@@ -88,9 +86,8 @@ export function createEngine(rules: Rule[], options: EngineOptions = {}): Engine
   // The gate's words ride on this pass too, so the gate needs no pass of its own over JS/TS texts.
   const gateIds = ast ? gateWords().map(idOf) : [];
   const keywords = [...ids.keys()];
-  const genericTracked = new Uint8Array(keywords.length);
-  for (const id of genericIds) genericTracked[id] = 1;
-  const tracked = genericTracked.slice();
+  const tracked = new Uint8Array(keywords.length);
+  for (const id of genericIds) tracked[id] = 1;
   const anchoredBy: (number[] | undefined)[] = keywords.map(() => undefined);
   rules.forEach((rule, r) => {
     if (!rule.anchor || rule.anchor.literals) return;
@@ -109,7 +106,7 @@ export function createEngine(rules: Rule[], options: EngineOptions = {}): Engine
     trackedAst[id] |= 4;
     gateWordOf[id] = g;
   });
-  return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, genericTracked, tracked, keywordLength, anchoredBy, trackedAst, gateWordOf, generic, decode: options.decode ?? true, astTracked, ast, astDefer: options.astDefer ?? false, astWanted: false, deferred: undefined };
+  return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, tracked, keywordLength, anchoredBy, trackedAst, gateWordOf, generic, decode: options.decode ?? true, astTracked, ast, astDefer: options.astDefer ?? false, astWanted: false, deferred: undefined };
 }
 
 export interface RawHit {

@@ -59,10 +59,10 @@ interface Candidate {
 }
 
 /** Whether detectAst would parse this file (the cheap checks and the lexical gate). */
-export function wantsParse(text: string, path: string, bytes?: Uint8Array, covered?: readonly Span[], found?: GateWordHits): boolean {
+export function wantsParse(text: string, path: string, bytes?: Uint8Array, covered?: readonly Span[], words?: GateWordHits): boolean {
   const started = performance.now();
   // The gate says no to most files, so it runs before the line-length walk of minified().
-  const wanted = isAstPath(path) && text.length <= MAX_BYTES && worthParsing(text, loadSinks(), bytes, covered, found) && !minified(text);
+  const wanted = isAstPath(path) && text.length <= MAX_BYTES && worthParsing(text, loadSinks(), bytes, covered, words) && !minified(text);
   astStats.ms += performance.now() - started;
   return wanted;
 }

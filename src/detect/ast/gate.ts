@@ -145,8 +145,8 @@ export function gateWords(sinks: Sink[] = loadSinks()): readonly string[] {
  * Whether a JS/TS text is worth parsing: a sink call (as written, or through what an import of a
  * sink module binds) whose arguments may carry a literal, or a credential name assigned something
  * only the AST can follow. `bytes` (the file's UTF-8 bytes,
- * when the caller has them) saves re-encoding an ASCII text; `found`, the words' places when the
- * caller's own pass found them (`words`), saves the gate's.
+ * when the caller has them) saves re-encoding an ASCII text; `words` (where the words are, when
+ * the caller's own pass found them) saves the gate's pass.
  */
 export function worthParsing(text: string, sinks: Sink[] = loadSinks(), bytes?: Uint8Array, covered: readonly Span[] = [], words?: GateWordHits): boolean {
   const index = gateIndex(sinks);
