@@ -110,6 +110,7 @@ export async function runGitScan(flags: GitScanFlags, io: IO): Promise<{ result:
     try {
       const h = await scanHistory({
         dir: repo.dir,
+        head: repo.head ?? null,
         branches: flags.branch,
         since: flags.since,
         until: flags.until,

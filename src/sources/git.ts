@@ -24,13 +24,6 @@ export function gitSync(cwd: string, args: string[], input?: string | Buffer): G
   return { code: r.status ?? -1, stdout: r.stdout ?? Buffer.alloc(0), stderr: String(r.stderr ?? '') };
 }
 
-/** Like gitSync, but a failure is a UserError carrying git's own first line. */
-export function gitOut(cwd: string, args: string[], what: string): string {
-  const r = gitSync(cwd, args);
-  if (r.code !== 0) throw new UserError(`${what}: ${firstLine(r.stderr) || `git ${args[0]} failed`}`);
-  return r.stdout.toString('utf8');
-}
-
 export function firstLine(s: string): string {
   return s.trim().split('\n')[0]?.replace(/^(fatal|error): /, '') ?? '';
 }
@@ -328,9 +321,16 @@ export function waitFor(child: ReturnType<typeof spawn>, what: string): Promise<
   });
 }
 
-/** Ref name → commit for every ref (tags peeled), for "which refs still carry it". */
-export function listRefs(dir: string): { name: string; commit: string }[] {
-  const out = gitOut(dir, ['for-each-ref', '--format=%(objectname)%00%(*objectname)%00%(objecttype)%00%(*objecttype)%00%(refname)'], 'cannot list refs');
+/**
+ * Ref name → commit for every ref (tags peeled), for "which refs still carry it". Asynchronous, so
+ * a history walk can ask at its start and not wait for git at its end.
+ */
+export async function listRefs(dir: string): Promise<{ name: string; commit: string }[]> {
+  const child = spawn('git', ['for-each-ref', '--format=%(objectname)%00%(*objectname)%00%(objecttype)%00%(*objecttype)%00%(refname)'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (d: Buffer) => chunks.push(d));
+  await waitFor(child, 'cannot list refs');
+  const out = Buffer.concat(chunks).toString('utf8');
   const refs: { name: string; commit: string }[] = [];
   for (const line of out.split('\n')) {
     if (!line) continue;

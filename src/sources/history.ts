@@ -23,6 +23,8 @@ export interface HistoryOptions {
   maxCommits?: number;
   maxFileSize: number;
   allOccurrences: boolean;
+  /** HEAD's commit, when the caller knows it (else asked at the end); undefined with no commit. */
+  head?: string | null;
   /** Paths never scanned (config allow.paths, --exclude, …). */
   skipPath: (path: string) => boolean;
   rules: Rule[];
@@ -171,6 +173,9 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
   for (const b of options.branches) {
     if (gitSync(dir, ['rev-parse', '--verify', '--quiet', `${b}^{commit}`]).code !== 0) throw new UserError(`--branch ${b}: no such branch or commit in ${dir}`);
   }
+  // Which refs exist is asked now and used at the end (markSurvivors).
+  const refs = listRefs(dir);
+  refs.catch(() => undefined); // awaited at the end
   // Bulk reads go through a spill file where one can be made (see spill-reader.ts).
   const reader = spillBlobReader(dir, options.maxFileSize) ?? blobReader(dir, options.maxFileSize);
   const blobs = new Map<string, BlobState>();
@@ -325,7 +330,7 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
   if (result.commits === 0 && !options.branches.length && !options.since && !options.until) notes.push('the repository has no commits yet');
 
   const unique = [...new Set(records.values())];
-  markSurvivors(dir, unique);
+  await markSurvivors(dir, unique, options.head, refs);
   result.findings = unique.map((rec) => ({
     ...rec.finding,
     history: { ...rec.finding.history, ...(options.allOccurrences ? { occurrences: rec.occurrences } : {}) },
@@ -334,12 +339,15 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
 }
 
 /** Sets stillPresent (HEAD) and refs (every ref whose tree still has one of the secret's blobs). */
-function markSurvivors(dir: string, recs: FindingRecord[]): void {
+async function markSurvivors(dir: string, recs: FindingRecord[], knownHead: string | null | undefined, listed: Promise<{ name: string; commit: string }[]>): Promise<void> {
   if (recs.length === 0) return;
+  const refs = await listed;
   const paths = [...new Set(recs.flatMap((r) => [...r.blobs.keys()]))];
-  const head = gitSync(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
-  const headCommit = head.code === 0 ? head.stdout.toString('utf8').trim() : undefined;
-  const refs = listRefs(dir);
+  let headCommit = knownHead ?? undefined;
+  if (knownHead === undefined) {
+    const head = gitSync(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+    headCommit = head.code === 0 ? head.stdout.toString('utf8').trim() : undefined;
+  }
   const commits = [...new Set([...(headCommit ? [headCommit] : []), ...refs.map((r) => r.commit)])];
   // One batch question for every (ref tip, path): which blob is there now?
   const at = blobsAtMany(dir, commits.flatMap((commit) => paths.map((path) => ({ commit, path }))));

@@ -5,7 +5,7 @@
 // rotated every 32 MB (a new cat-file process, a new file), so it never holds a whole history,
 // and a directory with less than 128 MB free (a container's small /dev/shm) is not used.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync, statfsSync, unlinkSync, constants } from 'node:fs';
+import { close, closeSync, existsSync, openSync, readSync, statfsSync, unlinkSync, constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -120,7 +120,9 @@ export function spillBlobReader(cwd: string, maxSize: number, options: { rotateA
   const closeSegment = (seg: Segment) => {
     if (seg.closed) return;
     seg.closed = true;
-    closeSync(seg.fd);
+    // Closing the last descriptor of an unlinked file frees its pages (tens of MB): on the libuv
+    // pool, not on this thread. Nothing here uses the number again.
+    close(seg.fd, () => undefined);
   };
 
   const first = open();
