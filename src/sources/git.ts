@@ -66,24 +66,25 @@ export function repoInfo(dir: string): RepoInfo {
 export const SHALLOW_NOTE = 'this is a shallow clone: history before the shallow boundary is missing and the boundary commits look as if they added every file (run git fetch --unshallow for a complete audit)';
 
 /**
- * Splits a byte stream on NUL, calling `onToken` with each complete token (a Buffer view). Tokens
- * are decoded one by one on purpose: a string cut from a whole decoded chunk would keep that chunk
- * alive for as long as the walk keeps the blob name or path taken from it.
+ * Splits a byte stream on NUL, calling `onToken` with each complete token as UTF-8 text. Tokens
+ * are decoded one by one, straight from the chunk (no view object per token), on purpose: a
+ * string cut from a whole decoded chunk would keep that chunk alive for as long as the walk keeps
+ * the blob name or path taken from it.
  */
-export function nulSplitter(onToken: (token: Buffer) => void): { push: (chunk: Buffer) => void; end: () => void } {
+export function nulSplitter(onToken: (token: string) => void): { push: (chunk: Buffer) => void; end: () => void } {
   let rest: Buffer | undefined;
   return {
     push(chunk) {
       const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
       for (let i = buf.indexOf(0, start); i !== -1; i = buf.indexOf(0, start)) {
-        onToken(buf.subarray(start, i));
+        onToken(buf.toString('utf8', start, i));
         start = i + 1;
       }
       rest = start < buf.length ? Buffer.from(buf.subarray(start)) : undefined;
     },
     end() {
-      if (rest?.length) onToken(rest);
+      if (rest?.length) onToken(rest.toString('utf8'));
       rest = undefined;
     },
   };

@@ -81,7 +81,7 @@ function streamCommits(options: HistoryOptions, onCommit: (commit: CommitRecord)
   let header: string[] | undefined;
   let meta: string | undefined;
   const split = nulSplitter((token) => {
-    let s = token.toString('utf8');
+    let s = token;
     if (header) {
       header.push(s);
       if (header.length === 6) {
