@@ -1,5 +1,5 @@
 // Worker thread: compiles the rules once, then takes jobs by a shared counter until none are
-// left, so the main thread (listing, or busy with the AST stage) never holds a worker up. Jobs
+// left, so the main thread (listing, scanning its own share, parsing) never holds a worker up. Jobs
 // arrive as the listing finds them; a worker that took an index not listed yet waits for it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { engineFromInit, scanFileList, type WorkerInit, type WorkerJobs } from './scan-files.js';

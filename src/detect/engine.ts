@@ -326,21 +326,27 @@ function spansInText(bytes: Uint8Array, spans: EncodedSpan[]): EncodedSpan[] {
   return spans.map((s, i) => ({ ...s, start: offsets[2 * i], end: offsets[2 * i + 1] }));
 }
 
+/** UTF-16 offsets of byte offsets in UTF-8 text: one walk over the bytes, in the positions' order. */
 function byteToCharOffsets(bytes: Uint8Array, positions: number[]): number[] {
-  const sorted = [...positions].sort((a, b) => a - b);
-  const map = new Map<number, number>();
+  // Prefilter ends and span bounds arrive ascending; anything else is walked in sorted order.
+  let ascending = true;
+  for (let i = 1; i < positions.length && ascending; i++) ascending = positions[i - 1] <= positions[i];
+  const order = ascending ? undefined : [...positions.keys()].sort((a, b) => positions[a] - positions[b]);
+  const out = new Array<number>(positions.length);
   let chars = 0;
   let b = 0;
-  for (const target of sorted) {
+  for (let k = 0; k < positions.length; k++) {
+    const i = order ? order[k] : k;
+    const target = positions[i];
     while (b < target && b < bytes.length) {
       const byte = bytes[b];
       const len = byte < 0x80 ? 1 : byte < 0xe0 ? 2 : byte < 0xf0 ? 3 : 4;
       chars += len === 4 ? 2 : 1; // astral characters are two UTF-16 units
       b += len;
     }
-    map.set(target, chars);
+    out[i] = chars;
   }
-  return positions.map((p) => map.get(p)!);
+  return out;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
