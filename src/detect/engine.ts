@@ -225,17 +225,16 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
   const astPath = engine.ast && depth === 0 && isAstPath(path);
   const gateEnds = { ends: [] as number[], ids: [] as number[] };
   const seen = engine.prefilter.scan(bytes, astPath ? engine.trackedAst : engine.tracked, [{ ends: positions }, anchorEnds, gateEnds], MAX_POSITIONS);
-  const candidate = new Uint8Array(engine.rules.length);
-  let any = positions.length > 0;
+  // Rules with a keyword here, each once, in rule order (hits keep the order rules are listed in).
+  const candidates: number[] = [];
   let astSeen = false;
-  for (let k = 0; k < seen.length; k++) {
-    if (seen[k] === 0) continue;
+  for (let i = 0; i < seen.length; i++) {
+    const k = seen[i];
     if (engine.astTracked[k] === 1) astSeen = true;
-    for (const r of engine.rulesByKeyword[k]) {
-      candidate[r] = 1;
-      any = true;
-    }
+    for (const r of engine.rulesByKeyword[k]) if (!candidates.includes(r)) candidates.push(r);
   }
+  if (candidates.length > 1) candidates.sort((a, b) => a - b);
+  let any = positions.length > 0 || candidates.length > 0;
   const hits: RawHit[] = [];
   const parse = astSeen && astPath;
   any ||= parse;
@@ -251,10 +250,11 @@ function hitsOf(engine: Engine, getText: () => string, bytes: Uint8Array, path: 
     // Prefilter positions are byte offsets of keyword ends; map them to string offsets for non-ASCII text.
     // At the cap, anchored rules find their own keywords (patternHits) rather than trust a cut list.
     const anchors = anchorEnds.ends.length < MAX_POSITIONS ? keywordStarts(engine, ascii ? anchorEnds.ends : byteToCharOffsets(bytes, anchorEnds.ends), anchorEnds.ids) : undefined;
-    engine.rules.forEach((rule, r) => {
-      if (candidate[r] === 0 || (rule.pathMatch && !rule.pathMatch(path))) return;
+    for (const r of candidates) {
+      const rule = engine.rules[r];
+      if (rule.pathMatch && !rule.pathMatch(path)) continue;
       hits.push(...patternHits(rule, r, text, true, anchors?.get(r)));
-    });
+    }
     if (positions.length && !sourceMap) {
       const offsets = ascii ? positions : byteToCharOffsets(bytes, positions);
       for (const g of detectGeneric(text, offsets, path)) {

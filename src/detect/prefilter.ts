@@ -7,11 +7,12 @@ import { newByteScan, TABLE_OFFSET } from './wasm/instance.js';
 export interface Prefilter {
   keywords: string[];
   /**
-   * Scan bytes; returns which keyword ids were seen. `tracked[id]` is a bit set: for each bit b
+   * Scan bytes; returns the ids of the keywords seen, each once, in the order first seen (a
+   * list, not a flag per keyword: most texts hold a few dozen of the ~500). `tracked[id]` is a bit set: for each bit b
    * it has, every match's end offset goes to `lists[b].ends` (and the id to `lists[b].ids`, when
    * that list keeps ids), so several consumers share one pass. A list stops at `maxPositions`.
    */
-  scan(bytes: Uint8Array, tracked?: Uint8Array, lists?: KeywordEnds[], maxPositions?: number): Uint8Array;
+  scan(bytes: Uint8Array, tracked?: Uint8Array, lists?: KeywordEnds[], maxPositions?: number): number[];
 }
 
 /** Keyword matches: end offsets and, when kept, keyword ids (same index). */
@@ -103,10 +104,12 @@ export function buildPrefilter(keywords: string[]): Prefilter {
   }
   wasm.i32.set(delta, TABLE_OFFSET >> 2);
 
+  // Which ids this call has listed already; cleared again before it returns.
+  const listed = new Uint8Array(keywords.length);
   return {
     keywords,
     scan(bytes, tracked, lists = [], maxPositions = 5_000_000) {
-      const seen = new Uint8Array(keywords.length);
+      const seen: number[] = [];
       const { u8, i32, fn } = wasm;
       for (let a = 0; a < bytes.length; a += PIECE) {
         const b = Math.min(bytes.length, a + PIECE);
@@ -121,7 +124,10 @@ export function buildPrefilter(keywords: string[]): Prefilter {
             const s = i32[at + 1] >> rowShift;
             for (let o = outStart[s], end = outStart[s + 1]; o < end; o++) {
               const id = outIds[o];
-              seen[id] = 1;
+              if (listed[id] === 0) {
+                listed[id] = 1;
+                seen.push(id);
+              }
               if (tracked === undefined || tracked[id] === 0) continue;
               for (let bits = tracked[id], b = 0; bits !== 0; bits >>= 1, b++) {
                 const list = lists[b];
@@ -133,6 +139,7 @@ export function buildPrefilter(keywords: string[]): Prefilter {
           }
         }
       }
+      for (let i = 0; i < seen.length; i++) listed[seen[i]] = 0;
       return seen;
     },
   };
