@@ -1,21 +1,13 @@
-// `leakfix scan --history | --staged | --range`: picks the git source, runs detection on what it
-// yields, applies the usual filter passes and prints through the usual reporters.
+// `leakfix scan --history | --staged | --range`: checks the flags and the repository, starts the
+// history log at once, then loads the rest (git-scan-run.ts: rules, engine, filters) while git
+// walks: this module imports only git plumbing, so the log starts ~50 ms into the command.
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import picomatch from 'picomatch';
 import { UserError } from '../errors.js';
-import { parseSize, type Config } from '../config/load.js';
-import { createEngine, compareFindings, detectChunk, type Engine } from '../detect/engine.js';
-import { isAstPath } from '../detect/ast/index.js';
-import { pathAllowed, runPasses } from '../filter/index.js';
-import { readBaseline } from '../baseline.js';
-import { workerInit } from '../scan-files.js';
-import { emit, parseThreads, renderReport, resolveConfig, resolveRules, type ScanFlags } from './scan.js';
-import { repoInfo, SHALLOW_NOTE } from '../sources/git.js';
-import { DEFAULT_MAX_FILE_SIZE, filterPasses, type ScanResult } from '../scan.js';
+import { repoInfo } from '../sources/git.js';
+import { startLog } from '../sources/history.js';
+import type { ScanFlags } from './scan.js';
+import type { ScanResult } from '../scan.js';
 import type { IO } from '../io.js';
 import type { Finding, Rule } from '../types.js';
 
@@ -41,15 +33,6 @@ function mode(flags: GitScanFlags): 'history' | 'staged' | 'range' {
   return flags.history ? 'history' : flags.staged ? 'staged' : 'range';
 }
 
-function pathFilter(config: Config, flags: GitScanFlags): (path: string) => boolean {
-  const allowed = pathAllowed(config.allow.paths);
-  const includes = [...config.include, ...flags.include];
-  const excludes = [...config.exclude, ...flags.exclude];
-  const included = includes.length ? picomatch(includes, { dot: true }) : undefined;
-  const excluded = excludes.length ? picomatch(excludes, { dot: true }) : undefined;
-  return (path) => allowed(path) || (included !== undefined && !included(path)) || (excluded !== undefined && excluded(path));
-}
-
 function parseMaxCommits(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -59,6 +42,7 @@ function parseMaxCommits(value: string | undefined): number | undefined {
 
 export async function gitScanCommand(flags: GitScanFlags, io: IO): Promise<number> {
   const { result, rules, mode: which } = await runGitScan(flags, io);
+  const { emit, renderReport } = await import('./scan.js');
   emit(flags, renderReport(flags.format, result, rules, flags, io), result.findings.length, io);
   if (which === 'staged' && result.findings.length > 0 && !flags.quiet) io.stderr(blockedHint(result.findings));
   return result.findings.length > 0 ? 1 : 0;
@@ -71,68 +55,15 @@ export async function runGitScan(flags: GitScanFlags, io: IO): Promise<{ result:
   const dir = resolve(io.cwd, flags.paths[0] ?? '.');
   if (!existsSync(dir)) throw new UserError(`${flags.paths[0]}: no such directory`);
   const repo = repoInfo(dir);
-  const config = resolveConfig({ config: flags.config, paths: [repo.dir] }, io);
-  const rules = resolveRules(config, flags.rules);
-  const engineOptions = { generic: config.generic, decode: config.decode };
-  const maxFileSize = flags.maxFileSize ? parseSize(flags.maxFileSize, '--max-file-size') : config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const skipPath = pathFilter(config, flags);
-  const baseline = flags.baseline ? readBaseline(resolve(io.cwd, flags.baseline)) : undefined;
-
-  let findings: Finding[];
-  let notes: string[];
-  let stats: ScanResult['stats'];
-  if (which === 'staged') {
-    const { readStaged } = await import('../sources/staged.js');
-    const staged = await readStaged(repo.dir, maxFileSize, skipPath);
-    // No JS/TS staged: the taint stage would find nothing, so the engine skips its sink keywords.
-    const engine = createEngine(rules, { ...engineOptions, ast: staged.files.some((f) => isAstPath(f.path)) });
-    findings = staged.files.flatMap((f) => detectChunk(engine, { path: f.path, bytes: f.bytes, origin: { kind: 'staged' }, lines: f.lines }));
-    notes = staged.notes;
-    stats = { files: staged.files.length, bytes: staged.files.reduce((n, f) => n + f.bytes.length, 0), binarySkipped: staged.binarySkipped, durationMs: 0 };
-  } else if (which === 'range') {
-    const { scanRange } = await import('../sources/range.js');
-    const engine = createEngine(rules, engineOptions);
-    const r = await scanRange({
-      repo,
-      range: flags.range ?? `${flags.sinceCommit}..HEAD`,
-      maxFileSize,
-      allOccurrences: flags.allOccurrences,
-      skipPath,
-      scanBytes: (path, bytes) => detectChunk(engine, { path, bytes, origin: { kind: 'file' } }),
-    });
-    findings = r.findings;
-    notes = r.notes;
-    stats = { files: r.files, bytes: r.bytes, binarySkipped: r.binarySkipped, durationMs: 0 };
-  } else {
-    const { scanHistory } = await import('../sources/history.js');
-    // git log and git cat-file keep about one core busy: by default the scan takes the rest.
-    const scanner = blobScanner(rules, engineOptions, parseThreads(flags.threads) ?? Math.max(1, availableParallelism() - 1));
-    try {
-      const h = await scanHistory({
-        dir: repo.dir,
-        head: repo.head ?? null,
-        branches: flags.branch,
-        since: flags.since,
-        until: flags.until,
-        maxCommits: parseMaxCommits(flags.maxCommits),
-        maxFileSize,
-        allOccurrences: flags.allOccurrences,
-        skipPath,
-        rules,
-        scanBytes: scanner.scan,
-      });
-      findings = h.findings;
-      notes = h.notes;
-      stats = { files: h.blobs, bytes: h.bytes, binarySkipped: h.binarySkipped, durationMs: 0 };
-    } finally {
-      await scanner.close();
-    }
+  // git log walks every commit before it prints the first (oldest-first order): started before
+  // the rules and the engine load, that walk overlaps them.
+  const log = which === 'history' ? startLog({ dir: repo.dir, branches: flags.branch, since: flags.since, until: flags.until, maxCommits: parseMaxCommits(flags.maxCommits) }) : undefined;
+  try {
+    const { scanRepo } = await import('./git-scan-run.js');
+    return { ...(await scanRepo(flags, io, { which, repo, log, started })), mode: which };
+  } finally {
+    log?.stop(); // a no-op once git exited; ends it when the scan failed before taking it
   }
-  if (repo.shallow && which !== 'staged') notes.unshift(SHALLOW_NOTE);
-  findings = runPasses(findings, filterPasses({ config, baseline })).sort(compareFindings);
-  stats.durationMs = Math.round(performance.now() - started);
-  const result: ScanResult = { findings, notes, stats };
-  return { result, rules, mode: which };
 }
 
 /** What a blocked commit tells the committer: where, what, and the two ways out. */
@@ -146,95 +77,4 @@ function blockedHint(findings: Finding[]): string {
     '  - a false positive? add a `leakfix:allow` comment on that line, then stage and commit again',
     '',
   ].join('\n');
-}
-
-interface BlobScanner {
-  scan: (path: string, bytes: Buffer) => Promise<Finding[]>;
-  close: () => Promise<void>;
-}
-
-const CHUNK_WORKER = fileURLToPath(new URL('../chunk-worker.js', import.meta.url));
-
-/**
- * History blobs scanned on `threads - 1` worker threads (the main thread, which parses git's
- * output, is the first), batched so messages stay few; in-thread for one thread or no compiled
- * worker. On two cores a worker costs more than it saves (measured: 1.15 s against 1.0 s).
- */
-function blobScanner(rules: Rule[], engineOptions: { generic: boolean; decode: boolean }, threads: number): BlobScanner {
-  const workers = threads > 1 && existsSync(CHUNK_WORKER) ? threads - 1 : 0;
-  if (workers === 0) {
-    let engine: Engine | undefined;
-    // Compiled on the next turn: after the caller has started git, before its first blob arrives.
-    setImmediate(() => (engine ??= createEngine(rules, engineOptions)));
-    return {
-      scan: async (path, bytes) => detectChunk((engine ??= createEngine(rules, engineOptions)), { path, bytes, origin: { kind: 'file' } }),
-      close: async () => undefined,
-    };
-  }
-  const init = workerInit(rules, engineOptions);
-  const pool = Array.from({ length: workers }, () => ({ worker: new Worker(CHUNK_WORKER, { workerData: init }), pending: 0 }));
-  const waiting = new Map<number, { resolve: (f: Finding[]) => void; reject: (e: Error) => void }>();
-  let nextId = 0;
-  let batch: { id: number; path: string; bytes: Uint8Array }[] = [];
-  let batchBytes = 0;
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    if (!batch.length) return;
-    const target = pool.reduce((a, b) => (b.pending < a.pending ? b : a));
-    target.pending += batch.length;
-    // One buffer per batch, moved (not cloned): many small messages cost more than the scan.
-    const packed = new Uint8Array(batchBytes);
-    const offsets: number[] = [];
-    let at = 0;
-    for (const b of batch) {
-      packed.set(b.bytes, at);
-      offsets.push(at);
-      at += b.bytes.length;
-    }
-    offsets.push(at);
-    target.worker.postMessage({ ids: batch.map((b) => b.id), paths: batch.map((b) => b.path), offsets, packed }, [packed.buffer]);
-    batch = [];
-    batchBytes = 0;
-  };
-  // Messages cost more than small scans: a partial batch goes out only to a worker with nothing
-  // to do (right away, or as soon as one finishes); busy workers get full batches.
-  const flushIfIdle = () => {
-    scheduled = false;
-    if (pool.some((p) => p.pending === 0)) flush();
-  };
-  for (const slot of pool) {
-    slot.worker.on('message', (msg: { ids: number[]; answers: { id: number; findings: Finding[] }[] }) => {
-      slot.pending -= msg.ids.length;
-      const found = new Map(msg.answers.map((a) => [a.id, a.findings]));
-      for (const id of msg.ids) {
-        waiting.get(id)?.resolve(found.get(id) ?? []);
-        waiting.delete(id);
-      }
-      if (slot.pending === 0) flush();
-    });
-    slot.worker.on('error', (err) => {
-      for (const w of waiting.values()) w.reject(err);
-      waiting.clear();
-    });
-  }
-  return {
-    scan(path, bytes) {
-      const id = nextId++;
-      return new Promise<Finding[]>((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        // A copy: the history reader's bytes are only valid until its next turn (spill-reader.ts).
-        batch.push({ id, path, bytes: Buffer.from(bytes) });
-        batchBytes += bytes.length;
-        if (batchBytes >= 1024 * 1024 || batch.length >= 512) flush();
-        else if (!scheduled) {
-          scheduled = true;
-          setImmediate(flushIfIdle);
-        }
-      });
-    },
-    async close() {
-      await Promise.all(pool.map((p) => p.worker.terminate()));
-    },
-  };
 }

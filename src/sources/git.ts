@@ -103,6 +103,12 @@ interface Pending {
 export interface BlobReader {
   /** Reads one object by name (a blob sha); content above `maxSize` is skipped, never buffered. */
   read: (name: string) => Promise<BlobRead>;
+  /**
+   * `read` without a promise: `onRead` runs as soon as the answer is parsed, inside the reader's
+   * own turn (a bulk walk of 12,000 blobs paid ~3 promise turns per blob), `onError` on failure.
+   * A callback must not throw.
+   */
+  request: (name: string, onRead: (r: BlobRead) => void, onError: (e: Error) => void) => void;
   close: () => Promise<void>;
 }
 
@@ -195,12 +201,17 @@ export function blobReader(cwd: string, maxSize: number): BlobReader {
   }
   return {
     read(name) {
-      if (failed) return Promise.reject(failed);
-      return new Promise<BlobRead>((resolve, reject) => {
-        queue.push({ resolve, reject });
-        if (outgoing === '') queueMicrotask(send);
-        outgoing += `${name}\n`;
-      });
+      return new Promise<BlobRead>((resolve, reject) => this.request(name, resolve, reject));
+    },
+    request(name, onRead, onError) {
+      if (failed) {
+        const e = failed;
+        queueMicrotask(() => onError(e));
+        return;
+      }
+      queue.push({ resolve: onRead, reject: onError });
+      if (outgoing === '') queueMicrotask(send);
+      outgoing += `${name}\n`;
     },
     close() {
       return new Promise<void>((resolve) => {

@@ -210,28 +210,33 @@ export function spillBlobReader(cwd: string, maxSize: number, options: { rotateA
 
   return {
     read(name) {
-      if (failed) return Promise.reject(failed);
-      return new Promise<BlobRead>((resolve, reject) => {
-        let seg = segments[segments.length - 1];
-        if (seg.pos >= rotateAt && !closing) {
-          // A new file for what comes next; the old one is read to its end, then closed.
-          const fresh = open();
-          if (fresh) {
-            send();
-            seg.child.stdin!.end();
-            seg.ended = true;
-            segments.push(fresh);
-            seg = fresh;
-          }
+      return new Promise<BlobRead>((resolve, reject) => this.request(name, resolve, reject));
+    },
+    request(name, resolve, reject) {
+      if (failed) {
+        const e = failed;
+        queueMicrotask(() => reject(e));
+        return;
+      }
+      let seg = segments[segments.length - 1];
+      if (seg.pos >= rotateAt && !closing) {
+        // A new file for what comes next; the old one is read to its end, then closed.
+        const fresh = open();
+        if (fresh) {
+          send();
+          seg.child.stdin!.end();
+          seg.ended = true;
+          segments.push(fresh);
+          seg = fresh;
         }
-        seg.pending.push({ resolve, reject });
-        if (outgoing === '')
-          queueMicrotask(() => {
-            send();
-            timer ??= setTimeout(pump, 0);
-          });
-        outgoing += `${name}\n`;
-      });
+      }
+      seg.pending.push({ resolve, reject });
+      if (outgoing === '')
+        queueMicrotask(() => {
+          send();
+          timer ??= setTimeout(pump, 0);
+        });
+      outgoing += `${name}\n`;
     },
     close() {
       closing = true;
