@@ -8,6 +8,8 @@ export type ReadResult =
 
 /** A NUL in the first 8,000 bytes (Buffer's indexOf is a memchr, not a JS loop). */
 export function looksBinary(bytes: Uint8Array): boolean {
+  // Most texts are shorter: searched as they are, without a view object.
+  if (bytes.length <= 8000 && bytes instanceof Buffer) return bytes.indexOf(0) !== -1;
   return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 8000)).indexOf(0) !== -1;
 }
 

@@ -181,14 +181,17 @@ export function spillBlobReader(cwd: string, maxSize: number, options: { rotateA
     while (seg.pending.length) {
       const nl = seg.buf.indexOf(10, seg.used);
       if (nl === -1 || nl >= seg.have) return;
-      const line = seg.buf.toString('utf8', seg.used, nl);
-      const parts = line.split(' ');
-      if (parts[parts.length - 1] === 'missing' || parts.length < 3) {
+      // "<name> <type> <size>": the size is the digits after the last of two spaces; anything
+      // else ("<name> missing", "<name> ambiguous") means no content follows.
+      const buf = seg.buf;
+      let size = 0;
+      let at = nl;
+      for (let scale = 1; at > seg.used && buf[at - 1] >= 48 && buf[at - 1] <= 57; at--, scale *= 10) size += (buf[at - 1] - 48) * scale;
+      if (at === nl || buf[at - 1] !== 32 || buf.lastIndexOf(32, at - 2) < seg.used) {
         seg.used = nl + 1;
         seg.pending.shift()!.resolve({ kind: 'missing' });
         continue;
       }
-      const size = Number(parts[2]);
       const start = nl + 1;
       if (size > maxSize) {
         // Skipped, never buffered: move the read offset past it.

@@ -34,8 +34,9 @@ const view = (r: BlobRead) => (r.kind === 'ok' ? { kind: r.kind, hex: r.bytes.to
 
 describe('spill-file blob reader', () => {
   const { repo, blobs } = repoWithBlobs();
-  // Some missing objects, and every blob twice, interleaved.
-  const names = [...blobs, '0'.repeat(40), ...blobs.slice().reverse(), 'f'.repeat(40)];
+  // Some missing objects, and every blob twice, interleaved; names git must resolve (a path in a
+  // commit, a short prefix), and one that is no object at all ("<name> missing" whatever it holds).
+  const names = [...blobs, '0'.repeat(40), ...blobs.slice().reverse(), 'f'.repeat(40), 'HEAD:f1.txt', blobs[3].slice(0, 12), 'no such 12'];
 
   async function readAll(reader: ReturnType<typeof blobReader>) {
     // Each answer is looked at in its own continuation: the spill reader's bytes are views of a
@@ -47,7 +48,9 @@ describe('spill-file blob reader', () => {
 
   it('answers exactly as the pipe reader, in order, over rotated segments, and leaves no file', async () => {
     const expected = await readAll(blobReader(repo.dir, 1 << 30));
-    expect(expected.filter((a) => a.kind === 'missing')).toHaveLength(2);
+    expect(expected.filter((a) => a.kind === 'missing')).toHaveLength(3);
+    expect(expected.at(-3)).toEqual(expected[1]); // HEAD:f1.txt is the second blob listed
+    expect(expected.at(-2)).toEqual(expected[3]);
     expect(spillFiles()).toEqual([]);
     for (const rotateAt of [undefined, 1, 300_000]) {
       const reader = spillBlobReader(repo.dir, 1 << 30, { rotateAt })!;
