@@ -8,6 +8,15 @@ import { UserError } from '../errors.js';
 
 export const ZERO_SHA = /^0+$/;
 
+/**
+ * Flags every `git log`/`git diff` we parse passes, so that no user setting changes the output:
+ * the root commit listed as a creation (log.showRoot), no signature check lines
+ * (log.showSignature), paths from the top (diff.relative), a/ and b/ prefixes (diff.noprefix,
+ * diff.mnemonicPrefix), UTF-8 (i18n.logOutputEncoding), no colour, renames or external diff.
+ */
+export const PLAIN_LOG = ['--root', '--no-show-signature', '--encoding=UTF-8'];
+export const PLAIN_DIFF = ['--no-relative', '--src-prefix=a/', '--dst-prefix=b/', '--no-color', '--no-renames', '--no-ext-diff', '--no-textconv'];
+
 export interface GitResult {
   code: number;
   stdout: Buffer;

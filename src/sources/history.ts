@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { extname } from 'node:path';
 import { fingerprint } from '../detect/redact.js';
 import { looksBinary } from './read.js';
-import { blobReader, blobsAtMany, gitSync, listRefs, nulSplitter, waitFor, ZERO_SHA } from './git.js';
+import { blobReader, blobsAtMany, gitSync, listRefs, nulSplitter, PLAIN_DIFF, PLAIN_LOG, waitFor, ZERO_SHA } from './git.js';
 import { UserError } from '../errors.js';
 import { spillBlobReader } from './spill-reader.js';
 import type { CommitInfo, Finding, Rule } from '../types.js';
@@ -94,7 +94,7 @@ export function startLog(options: LogOptions): HistoryLog {
     if (gitSync(options.dir, ['rev-parse', '--verify', '--quiet', `${b}^{commit}`]).code !== 0) throw new UserError(`--branch ${b}: no such branch or commit in ${options.dir}`);
   }
   const revs = options.branches.length ? options.branches : ['--all'];
-  const args = ['-c', 'core.quotePath=false', 'log', ...revs, '--date-order', '--reverse', '--raw', '--no-renames', '--no-abbrev', '-m', '-z', '--no-color', '--no-ext-diff', FORMAT];
+  const args = ['-c', 'core.quotePath=false', 'log', ...revs, ...PLAIN_LOG, ...PLAIN_DIFF, '--date-order', '--reverse', '--raw', '--no-abbrev', '-m', '-z', FORMAT];
   if (options.since) args.push(`--since=${options.since}`);
   if (options.until) args.push(`--until=${options.until}`);
   if (options.maxCommits !== undefined) args.push(`--max-count=${options.maxCommits}`);
@@ -204,7 +204,7 @@ export function startLog(options: LogOptions): HistoryLog {
 function commitInfos(dir: string, shas: string[]): Map<string, CommitInfo> {
   const infos = new Map<string, CommitInfo>();
   if (shas.length === 0) return infos;
-  const r = gitSync(dir, ['log', '--no-walk=unsorted', '--stdin', '--no-color', '--format=%H%x00%an%x00%ae%x00%aI%x00%s'], `${shas.join('\n')}\n`);
+  const r = gitSync(dir, ['log', '--no-walk=unsorted', '--stdin', ...PLAIN_LOG, '--no-color', '--format=%H%x00%an%x00%ae%x00%aI%x00%s'], `${shas.join('\n')}\n`);
   if (r.code !== 0) throw new UserError(`git log failed: ${r.stderr.trim().split('\n')[0]}`);
   for (const line of r.stdout.toString('utf8').split('\n')) {
     const [sha, author, email, date, subject] = line.split('\0');

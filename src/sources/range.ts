@@ -3,7 +3,7 @@
 // base branch in never reports the base's own secrets. Files are read from one cat-file process.
 import { spawn } from 'node:child_process';
 import { extname } from 'node:path';
-import { addedLinesParser, blobReader, gitSync, readLines, unquotePath, waitFor, ZERO_SHA, type RepoInfo } from './git.js';
+import { addedLinesParser, blobReader, gitSync, PLAIN_DIFF, PLAIN_LOG, readLines, unquotePath, waitFor, ZERO_SHA, type RepoInfo } from './git.js';
 import { looksBinary } from './read.js';
 import { fingerprint } from '../detect/redact.js';
 import { UserError } from '../errors.js';
@@ -78,7 +78,7 @@ export async function scanRange(options: RangeOptions): Promise<RangeResult> {
   const { repo } = options;
   const { revs, notes } = resolveRange(repo, options.range);
   const result: RangeResult = { findings: [], notes, commits: 0, files: 0, bytes: 0, binarySkipped: 0 };
-  const args = ['-c', 'core.quotePath=false', 'log', '--stdin', '--date-order', '--reverse', '--no-renames', '--no-abbrev', '--cc', '-U0', '--raw', '--no-color', '--no-ext-diff', '--no-textconv', FORMAT, '--'];
+  const args = ['-c', 'core.quotePath=false', 'log', '--stdin', ...PLAIN_LOG, ...PLAIN_DIFF, '--date-order', '--reverse', '--no-abbrev', '--cc', '-U0', '--raw', FORMAT, '--'];
   // Full stdio buffers rather than a flush per commit (see history.ts).
   const child = spawn('git', args, { cwd: repo.dir, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_FLUSH: '0' } });
   const exited = waitFor(child, 'git log failed');

@@ -2,7 +2,7 @@
 // numbers the staged change adds. One `git diff --cached` gives both (raw entries with the index
 // blob ids, then a -U0 patch); one `git cat-file --batch` reads the blobs. Kept light: this runs
 // on every commit, so it loads nothing but git and the engine.
-import { addedLinesParser, blobReader, gitSync, firstLine } from './git.js';
+import { addedLinesParser, blobReader, gitSync, firstLine, PLAIN_DIFF } from './git.js';
 import { looksBinary } from './read.js';
 import { UserError } from '../errors.js';
 
@@ -21,7 +21,7 @@ export interface StagedResult {
 }
 
 export async function readStaged(dir: string, maxFileSize: number, skipPath: (path: string) => boolean): Promise<StagedResult> {
-  const r = gitSync(dir, ['-c', 'core.quotePath=false', 'diff', '--cached', '--raw', '-z', '-p', '-U0', '--no-renames', '--no-abbrev', '--no-color', '--no-ext-diff', '--no-textconv', '--diff-filter=AMT']);
+  const r = gitSync(dir, ['-c', 'core.quotePath=false', 'diff', '--cached', ...PLAIN_DIFF, '--raw', '-z', '-p', '-U0', '--no-abbrev', '--diff-filter=AMT']);
   if (r.code !== 0) throw new UserError(`cannot read the staged changes: ${firstLine(r.stderr)}`);
   const out = r.stdout;
   // Raw part: ":meta\0path\0" pairs, ended by an empty token; the patch follows as text.

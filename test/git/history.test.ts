@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { cleanup, ENV, makeRepo, SCRATCH } from './repo.js';
+import { cleanup, configureHostileGit, ENV, makeRepo, SCRATCH } from './repo.js';
 import { fakeGithubToken } from '../helpers/tokens.js';
 
 afterAll(cleanup);
@@ -41,6 +41,24 @@ describe('scan --history', () => {
     expect(f.stillPresent).toBe(false);
     expect(f.refs).toEqual([]);
     expect(f.secret).not.toContain(T1.slice(4, 30)); // redacted by default
+  });
+
+  it("reads the same history whatever the repository's git settings (root commit, prefixes, encoding, colour)", () => {
+    const r = makeRepo('hostile');
+    r.write('src/app.py', `token = "${T1}"\n`);
+    const root = r.commit('root with token', { all: true, author: 'Zoë Author' });
+    r.write('src/other.py', `key = "${T2}"\n`);
+    const second = r.commit('second', { all: true });
+    const plain = r.json('--history');
+    configureHostileGit(r);
+    const { code, findings } = r.json('--history');
+    expect(code).toBe(1);
+    expect(findings).toEqual(plain.findings);
+    expect(findings.map((f) => [f.path, f.line, f.column, f.commit!.sha])).toEqual([
+      ['src/app.py', 1, 10, root],
+      ['src/other.py', 1, 8, second],
+    ]);
+    expect(findings[0].commit).toMatchObject({ author: 'Zoë Author', subject: 'root with token' });
   });
 
   it('finds secrets on unmerged branches and says which refs still carry them', () => {

@@ -95,3 +95,24 @@ export function cleanup(): void {
 }
 
 export const SCRATCH = scratch;
+
+/**
+ * Repository settings that change what `git log` and `git diff` print (a root commit shown as
+ * nothing, no or mnemonic path prefixes, colour, paths relative to the working directory, another
+ * output encoding, decorations, a default pretty format, copy detection): the git sources must
+ * read the same data whatever a user configured.
+ */
+export function configureHostileGit(repo: Repo): void {
+  const settings: [string, string][] = [
+    ['log.showRoot', 'false'],
+    ['log.decorate', 'full'],
+    ['format.pretty', 'oneline'],
+    ['diff.noprefix', 'true'],
+    ['diff.mnemonicPrefix', 'true'],
+    ['diff.relative', 'true'],
+    ['diff.renames', 'copies'],
+    ['color.ui', 'always'],
+    ['i18n.logOutputEncoding', 'ISO-8859-1'],
+  ];
+  for (const [key, value] of settings) repo.git('config', key, value);
+}

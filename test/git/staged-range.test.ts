@@ -3,7 +3,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { cleanup, ENV, makeRepo, SCRATCH } from './repo.js';
+import { cleanup, configureHostileGit, ENV, makeRepo, SCRATCH } from './repo.js';
+import { leakfix } from '../helpers/cli.js';
 import { fakeGithubToken } from '../helpers/tokens.js';
 
 afterAll(cleanup);
@@ -68,6 +69,27 @@ describe('scan --staged', () => {
     expect(r.json('--staged').findings).toEqual([]);
     r.git('rm', '-q', 's.env');
     expect(r.json('--staged')).toMatchObject({ code: 0, findings: [] });
+  });
+});
+
+describe("git settings that change git's output", () => {
+  it('change nothing for --staged (run from a subdirectory) and --range over a root commit', () => {
+    const r = makeRepo('hostile-git');
+    r.write('app/settings.py', `DEBUG = True\nTOKEN = "${T(30)}"\n`);
+    const root = r.commit('root', { all: true, author: 'Zoë Root' });
+    configureHostileGit(r);
+    r.write('app/settings.py', `DEBUG = True\nTOKEN = "${T(30)}"\nOTHER = "${T(31)}"\n`);
+    r.git('add', '-A');
+    const staged = leakfix(['scan', '--staged', '-f', 'json'], { cwd: join(r.dir, 'app'), env: ENV });
+    expect(staged.code).toBe(1);
+    expect(JSON.parse(staged.stdout).findings.map((f: { path: string; line: number; column: number }) => [f.path, f.line, f.column])).toEqual([['app/settings.py', 3, 10]]);
+    const second = r.commit('second');
+    const { findings } = r.json('--range', `${ZERO}..HEAD`);
+    expect(findings.map((f) => [f.path, f.line, f.column, f.commit!.sha])).toEqual([
+      ['app/settings.py', 2, 10, root],
+      ['app/settings.py', 3, 10, second],
+    ]);
+    expect(findings[0].commit).toMatchObject({ author: 'Zoë Root', subject: 'root' });
   });
 });
 
