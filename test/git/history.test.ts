@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { cleanup, configureHostileGit, ENV, makeRepo, SCRATCH } from './repo.js';
 import { fakeGithubToken } from '../helpers/tokens.js';
+import { leakfix } from '../helpers/cli.js';
 
 afterAll(cleanup);
 
@@ -243,4 +244,23 @@ describe('scan --history', () => {
     expect(branch.code).toBe(2);
     expect(branch.stderr).toContain('--branch nope: no such branch or commit');
   });
+
+  it('stops the git log it started when the scan fails before walking (a broken config)', () => {
+    // A log longer than what is held for the walk (8 MiB): git blocks on the full pipe and would
+    // keep leakfix alive if nobody ended it.
+    const r = makeRepo('early-fail');
+    let stream = '';
+    for (let c = 1; c <= 4000; c++) {
+      stream += `commit refs/heads/main\ncommitter Dev <dev@example.com> ${1_600_000_000 + c} +0000\ndata 1\nc\n`;
+      for (let f = 0; f < 25; f++) stream += `M 100644 inline a/rather/long/directory/path/to/make/the/log/big/file_${f}.txt\ndata ${String(c).length}\n${c}\n`;
+      stream += '\n';
+    }
+    execFileSync('git', ['fast-import', '--quiet'], { cwd: r.dir, env: ENV, input: stream, maxBuffer: 1 << 28 });
+    r.git('reset', '-q', '--hard', 'main');
+    r.write('.leakfix.yaml', 'rules: [unclosed\n');
+    const broken = leakfix(['scan', '--history'], { cwd: r.dir, env: ENV, timeout: 15_000 }); // killed (code -1) if it hangs
+    expect(broken.code).toBe(2);
+    expect(broken.stderr.trim().split('\n')).toHaveLength(1);
+    expect(broken.stderr).toMatch(/^leakfix: error: .*\.leakfix\.yaml/);
+  }, 60_000);
 });
