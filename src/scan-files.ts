@@ -1,7 +1,7 @@
 // Scanning a list of working-tree files: the per-file step (shared by the main thread and
 // worker threads) and the pool that spreads batches over cores with a deterministic result.
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from './package-root.js';
 import { existsSync } from 'node:fs';
 import { detectChunk, createEngine, finishDeferred, type Deferred, type Engine, type EngineOptions } from './detect/engine.js';
 import { compileRule } from './rules/load.js';
@@ -111,7 +111,7 @@ export function engineFromInit(init: WorkerInit): Engine {
   return createEngine(init.rules.map((r) => compileRule(r.spec, r.source)), init.engine);
 }
 
-const WORKER_FILE = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
+const WORKER_FILE = packageFile('dist/scan-worker.js');
 
 /** Cuts listed files into jobs of about `target` bytes (at most 512 files) as they come. */
 function jobCutter(target: number): { add: (files: FileEntry[]) => FileEntry[][]; flush: () => FileEntry[][] } {

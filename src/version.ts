@@ -1,2 +1,4 @@
 import { readFileSync } from 'node:fs';
-export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+import { packageFile } from './package-root.js';
+
+export const VERSION: string = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')).version;

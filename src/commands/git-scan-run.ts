@@ -2,7 +2,7 @@
 // passes, then the staged, range or history source, and the blob scanner history uses.
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../package-root.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
@@ -104,7 +104,7 @@ interface BlobScanner {
   close: () => Promise<void>;
 }
 
-const CHUNK_WORKER = fileURLToPath(new URL('../chunk-worker.js', import.meta.url));
+const CHUNK_WORKER = packageFile('dist/chunk-worker.js');
 
 /**
  * History blobs scanned on `threads - 1` worker threads (the main thread, which parses git's

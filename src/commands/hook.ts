@@ -3,7 +3,7 @@
 // and with husky edits the user's .husky/pre-commit script. Uninstall undoes exactly that.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../package-root.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil.js';
 import { gitSync, firstLine } from '../sources/git.js';
@@ -12,7 +12,7 @@ import type { IO } from '../io.js';
 const BEGIN = '# >>> leakfix pre-commit (added by `leakfix hook install`; remove with `leakfix hook uninstall`) >>>';
 const END = '# <<< leakfix pre-commit <<<';
 const CHAINED = 'pre-commit.pre-leakfix';
-const BIN = fileURLToPath(new URL('../../bin/leakfix.js', import.meta.url));
+const BIN = packageFile('bin/leakfix.js');
 
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;

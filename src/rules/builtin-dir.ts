@@ -1,14 +1,5 @@
-// Where the built-in rules live: next to the package, found upward from this module so it works
-// both for tsc output (dist/rules/*.js) and for the bundled action (dist/action.js).
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Where the built-in rules live: rules/ at the package root (see package-root.ts).
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.js';
 
-export const BUILTIN_RULES_DIR = findRulesDir(dirname(fileURLToPath(import.meta.url)));
-
-function findRulesDir(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'rules', 'aws.yaml'))) return join(dir, 'rules');
-    if (dirname(dir) === dir) return join(from, '..', '..', 'rules');
-  }
-}
+export const BUILTIN_RULES_DIR = join(PACKAGE_ROOT, 'rules');
