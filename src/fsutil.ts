@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync, renameSync, openSync, fsyncSync, closeSync, unlinkSync, statSync, chmodSync } from 'node:fs';
+import { writeFileSync, renameSync, openSync, fsyncSync, closeSync, unlinkSync, statSync, chmodSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname, basename, join } from 'node:path';
 
 /**
@@ -33,5 +34,22 @@ export function writeFileAtomic(file: string, data: string | Buffer, mode?: numb
       /* nothing to clean */
     }
     throw err;
+  }
+}
+
+/**
+ * A cache file's bytes if it is this user's and not group- or world-writable; else undefined.
+ * Caches live in the temp dir, which other users may share: a file planted there (rules that
+ * match nothing, a keyword table that skips keywords, compiled code) must never be read.
+ */
+export function readOwnFile(file: string): Buffer | undefined {
+  try {
+    if (process.platform !== 'win32') {
+      const st = statSync(file);
+      if (st.uid !== userInfo().uid || (st.mode & 0o022) !== 0) return undefined;
+    }
+    return readFileSync(file);
+  } catch {
+    return undefined;
   }
 }

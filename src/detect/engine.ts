@@ -106,7 +106,7 @@ export function createEngine(rules: Rule[], options: EngineOptions = {}): Engine
     trackedAst[id] |= 4;
     gateWordOf[id] = g;
   });
-  return { rules, prefilter: buildPrefilter(keywords), rulesByKeyword, tracked, keywordLength, anchoredBy, trackedAst, gateWordOf, generic, decode: options.decode ?? true, astTracked, ast, astDefer: options.astDefer ?? false, astWanted: false, deferred: undefined };
+  return { rules, prefilter: buildPrefilter(keywords, { cache: true }), rulesByKeyword, tracked, keywordLength, anchoredBy, trackedAst, gateWordOf, generic, decode: options.decode ?? true, astTracked, ast, astDefer: options.astDefer ?? false, astWanted: false, deferred: undefined };
 }
 
 export interface RawHit {

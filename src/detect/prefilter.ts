@@ -2,6 +2,10 @@
 // so no rule regex runs on a file that lacks all of that rule's keywords. The automaton is a
 // full DFA over byte classes (ASCII case folded into the class table), run by the WebAssembly
 // loop in wasm/bytescan.wat: one table load per byte, four streams interleaved.
+import { createHash } from 'node:crypto';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { readOwnFile, writeFileAtomic } from '../fsutil.js';
 import { newByteScan, TABLE_OFFSET } from './wasm/instance.js';
 
 export interface Prefilter {
@@ -27,7 +31,19 @@ const PIECE = 128 * 1024;
 const STREAMS = 4;
 const STRIDE = 8 * (PIECE / STREAMS + STREAMS);
 
-export function buildPrefilter(keywords: string[]): Prefilter {
+/** The keyword DFA as the wasm scan reads it (see bytescan.wat), and each state's keyword ids. */
+interface Automaton {
+  classOf: Uint8Array;
+  width: number;
+  warm: number;
+  stateCount: number;
+  /** Row offsets (state × width × 4), bit-inverted for states that end a keyword. */
+  delta: Int32Array;
+  outStart: Int32Array;
+  outIds: Int32Array;
+}
+
+function buildAutomaton(keywords: string[]): Automaton {
   const encoded = keywords.map((k) => Buffer.from(k.toLowerCase(), 'utf8'));
   // One class per distinct keyword byte; class 0 for bytes no keyword has. Upper-case ASCII
   // shares its lower-case letter's class.
@@ -88,6 +104,83 @@ export function buildPrefilter(keywords: string[]): Prefilter {
     outIds.copyWithin(o, outStart[fail[s]], outStart[fail[s] + 1]);
   }
 
+  // Entries are row offsets, bit-inverted for states that end a keyword (see bytescan.wat).
+  const rowShift = Math.log2(width * 4);
+  for (let i = 0; i < delta.length; i++) {
+    const next = delta[i];
+    const row = next << rowShift;
+    delta[i] = outStart[next + 1] > outStart[next] ? ~row : row;
+  }
+  return { classOf, width, warm, stateCount, delta, outStart, outIds };
+}
+
+// The automaton for the ~470 keywords of the built-in rules takes 10-20 ms to build, once per
+// thread and process (a pre-commit hook included), so engines keep it in a file per keyword set
+// (~1 MB, in the temp dir, named by a hash of the keywords). Only a speed-up: a file that is
+// missing, unreadable or not what it should be is rebuilt, and a failed write is ignored.
+const CACHE_MAGIC = 0x4c465031; // "LFP1"
+export const prefilterCacheFile = (keywords: string[]) =>
+  join(tmpdir(), `leakfix-prefilter-${userInfo().uid}-${createHash('sha256').update(keywords.join('\0')).digest('hex').slice(0, 16)}.bin`);
+
+function cachedAutomaton(keywords: string[]): Automaton {
+  const file = prefilterCacheFile(keywords);
+  try {
+    const read = readCache(file, keywords.length);
+    if (read) return read;
+  } catch {
+    /* no cache yet */
+  }
+  const built = buildAutomaton(keywords);
+  try {
+    const head = Int32Array.from([CACHE_MAGIC, keywords.length, built.width, built.warm, built.stateCount, built.delta.length, built.outStart.length, built.outIds.length]);
+    const part = (a: Int32Array | Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    writeFileAtomic(file, Buffer.concat([part(head), part(built.classOf), part(built.delta), part(built.outStart), part(built.outIds)]), 0o600);
+  } catch {
+    /* a read-only temp dir only costs speed */
+  }
+  return built;
+}
+
+/**
+ * The automaton in `file`, if it is ours and whole: owned by this user (the temp dir may be
+ * shared, and a planted table could hide keywords), sizes that agree, and every entry inside the
+ * table (the wasm scan follows them blindly).
+ */
+function readCache(file: string, count: number): Automaton | undefined {
+  let raw = readOwnFile(file);
+  if (!raw || raw.length < 288) return undefined;
+  if (raw.byteOffset % 4 !== 0) raw = Buffer.from(raw); // typed array views need aligned offsets
+  const [magic, keywordCount, width, warm, stateCount, deltaLen, outStartLen, outIdsLen] = new Int32Array(raw.buffer, raw.byteOffset, 8);
+  if (magic !== CACHE_MAGIC || keywordCount !== count || width < 1 || (width & (width - 1)) !== 0 || warm < 0 || stateCount < 1) return undefined;
+  if (deltaLen !== stateCount * width || outStartLen !== stateCount + 1 || raw.length !== 288 + 4 * (deltaLen + outStartLen + outIdsLen)) return undefined;
+  const ints = (at: number, n: number) => new Int32Array(raw.buffer, raw.byteOffset + at, n);
+  const automaton: Automaton = {
+    classOf: new Uint8Array(raw.buffer, raw.byteOffset + 32, 256),
+    width,
+    warm,
+    stateCount,
+    delta: ints(288, deltaLen),
+    outStart: ints(288 + 4 * deltaLen, outStartLen),
+    outIds: ints(288 + 4 * (deltaLen + outStartLen), outIdsLen),
+  };
+  const rowBytes = width * 4;
+  for (const c of automaton.classOf) if (c >= width) return undefined;
+  for (const entry of automaton.delta) {
+    const row = entry < 0 ? ~entry : entry;
+    if (row % rowBytes !== 0 || row / rowBytes >= stateCount) return undefined;
+  }
+  const { outStart, outIds } = automaton;
+  if (outStart[0] !== 0 || outStart[stateCount] !== outIdsLen) return undefined;
+  for (let i = 0; i < stateCount; i++) if (outStart[i + 1] < outStart[i]) return undefined;
+  for (const id of outIds) if (id < 0 || id >= count) return undefined;
+  return automaton;
+}
+
+/** `cache`: keep the automaton in a file for the next process (see cachedAutomaton). */
+export function buildPrefilter(keywords: string[], options: { cache?: boolean } = {}): Prefilter {
+  // Small sets build in well under a millisecond: not worth a file each (tests make hundreds).
+  const { classOf, width, warm, stateCount, delta, outStart, outIds } = options.cache && keywords.length >= 64 ? cachedAutomaton(keywords) : buildAutomaton(keywords);
+
   // Memory: tables, four event counts, the event buffers, then the input piece (with the warm-up
   // bytes before it and slack after it: the module may read a few bytes past the end).
   const rowShift = Math.log2(width * 4);
@@ -96,12 +189,6 @@ export function buildPrefilter(keywords: string[]): Prefilter {
   const input = events + STREAMS * STRIDE;
   const wasm = newByteScan(input + warm + PIECE + 16);
   wasm.u8.set(classOf, 0);
-  // Entries are row offsets, bit-inverted for states that end a keyword (see bytescan.wat).
-  for (let i = 0; i < delta.length; i++) {
-    const next = delta[i];
-    const row = next << rowShift;
-    delta[i] = outStart[next + 1] > outStart[next] ? ~row : row;
-  }
   wasm.i32.set(delta, TABLE_OFFSET >> 2);
 
   // Which ids this call has listed already; cleared again before it returns.

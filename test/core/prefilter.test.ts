@@ -2,7 +2,8 @@
 // and a rule whose keywords are absent never runs its regex.
 import { describe, expect, it } from 'vitest';
 import { rng } from '../helpers/rng.js';
-import { buildPrefilter } from '../../src/detect/prefilter.js';
+import { chownSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { buildPrefilter, prefilterCacheFile } from '../../src/detect/prefilter.js';
 import { createEngine, detectChunk } from '../../src/detect/engine.js';
 import { compileRule } from '../../src/rules/load.js';
 
@@ -125,6 +126,57 @@ describe('Aho-Corasick prefilter', () => {
     const capped: number[] = [];
     pf.scan(Buffer.from('aaaaaa'), Uint8Array.from([1, 0]), [{ ends: capped }], 3);
     expect(capped).toEqual([2, 3, 4]);
+  });
+});
+
+describe('prefilter cache file', () => {
+  // A keyword set of this test's own (the cache is keyed by the keywords), big enough to be cached.
+  const next = rng(99);
+  const keywords = [...new Set(Array.from({ length: 120 }, () => Array.from({ length: 4 + Math.floor(next() * 6) }, () => 'abcdefghijklmnopqrstuvwxyz_-'[Math.floor(next() * 28)]).join('')))];
+  const text = Buffer.from(Array.from({ length: 20_000 }, () => (next() < 0.02 ? keywords[Math.floor(next() * keywords.length)].toUpperCase() : 'abcdefghijklmnopqrstuvwxyz _-\n'[Math.floor(next() * 31)])).join(''));
+  const tracked = new Uint8Array(keywords.length).fill(1);
+  const run = (cache: boolean) => {
+    const ends: number[] = [];
+    const ids: number[] = [];
+    const seen = buildPrefilter(keywords, { cache }).scan(text, tracked, [{ ends, ids }]);
+    return { seen, ends, ids };
+  };
+  const file = prefilterCacheFile(keywords);
+
+  it('is written once and read back to the same automaton', () => {
+    rmSync(file, { force: true });
+    const plain = run(false);
+    expect(plain.ends.length).toBeGreaterThan(100);
+    expect(existsSync(file)).toBe(false);
+    expect(run(true)).toEqual(plain); // builds, writes
+    const written = statSync(file).mtimeMs;
+    expect(run(true)).toEqual(plain); // reads
+    expect(statSync(file).mtimeMs).toBe(written);
+  });
+
+  it('is rebuilt, never followed, when damaged: cut short, or a table entry pointing outside the table', () => {
+    const plain = run(false);
+    run(true);
+    const good = readFileSync(file);
+    writeFileSync(file, good.subarray(0, good.length - 4));
+    expect(run(true)).toEqual(plain);
+    expect(readFileSync(file)).toEqual(good); // rewritten whole
+    const bad = Buffer.from(good);
+    bad.writeInt32LE(0x7ffffff0, 288 + 4 * 7); // a DFA entry far past the last state
+    writeFileSync(file, bad);
+    expect(run(true)).toEqual(plain);
+    expect(readFileSync(file)).toEqual(good);
+  });
+
+  it.runIf(process.getuid?.() === 0)("is not trusted when another user owns it (a shared temp dir)", () => {
+    const plain = run(false);
+    run(true);
+    const planted = Buffer.from(readFileSync(file));
+    planted.fill(0, 288 + 4 * 0, 288 + 4 * 64); // a table that would lose keywords
+    writeFileSync(file, planted);
+    chownSync(file, 4242, 4242);
+    expect(run(true)).toEqual(plain);
+    expect(statSync(file).uid).toBe(0); // replaced by this user's own
   });
 });
 

@@ -10,20 +10,9 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { isAscii } from 'node:buffer';
-import { writeFileAtomic } from '../../fsutil.js';
+import { readOwnFile, writeFileAtomic } from '../../fsutil.js';
 
 let unsaved: { script: Script; file: string } | undefined;
-
-/** Our own, not group- or world-writable: anything else in a shared temp dir is ignored. */
-function readOwn(file: string): Buffer | undefined {
-  try {
-    const st = statSync(file);
-    if (st.uid !== userInfo().uid || (st.mode & 0o022) !== 0) return undefined;
-    return readFileSync(file);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The `typescript` module as `require` resolves it, loaded through the code cache and put in
@@ -40,7 +29,7 @@ export function loadTypeScriptCached(require: NodeJS.Require): unknown {
     // One cache per TypeScript install; V8 checks its own version and flags when loading.
     const key = createHash('sha256').update(`${file}\0${source.length}\0${statSync(file).mtimeMs}`).digest('hex').slice(0, 16);
     const cacheFile = join(tmpdir(), `leakfix-v8-${userInfo().uid}-typescript-${key}.bin`);
-    const cachedData = readOwn(cacheFile);
+    const cachedData = readOwnFile(cacheFile);
     const script = new Script(Module.wrap(source), { filename: file, cachedData });
     const mod = new Module(file);
     mod.filename = file;
