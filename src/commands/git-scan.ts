@@ -2,7 +2,7 @@
 // history log at once, then loads the rest (git-scan-run.ts: rules, engine, filters) while git
 // walks: this module imports only git plumbing, so the log starts ~50 ms into the command.
 import { resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { repoInfo } from '../sources/git.js';
 import { startLog } from '../sources/history.js';
@@ -54,11 +54,15 @@ export async function runGitScan(flags: GitScanFlags, io: IO): Promise<{ result:
   const which = mode(flags);
   const dir = resolve(io.cwd, flags.paths[0] ?? '.');
   if (!existsSync(dir)) throw new UserError(`${flags.paths[0]}: no such directory`);
-  const repo = repoInfo(dir);
-  // git log walks every commit before it prints the first (oldest-first order): started before
-  // the rules and the engine load, that walk overlaps them.
-  const log = which === 'history' ? startLog({ dir: repo.dir, branches: flags.branch, since: flags.since, until: flags.until, maxCommits: parseMaxCommits(flags.maxCommits) }) : undefined;
+  if (!statSync(dir).isDirectory()) throw new UserError(`${flags.paths[0]}: not a directory (a git scan takes the repository's directory)`);
+  // git log walks every commit before it prints the first (oldest-first order): started first,
+  // that walk overlaps the repository check and the loading of rules and engine. --branch names
+  // are checked against the repository first, so a wrong path still says "not a git repository".
+  const logOptions = which === 'history' ? { branches: flags.branch, since: flags.since, until: flags.until, maxCommits: parseMaxCommits(flags.maxCommits) } : undefined;
+  let log = logOptions && logOptions.branches.length === 0 ? startLog({ dir, ...logOptions }) : undefined;
   try {
+    const repo = repoInfo(dir);
+    log ??= logOptions ? startLog({ dir: repo.dir, ...logOptions }) : undefined;
     const { scanRepo } = await import('./git-scan-run.js');
     return { ...(await scanRepo(flags, io, { which, repo, log, started })), mode: which };
   } finally {

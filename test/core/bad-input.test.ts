@@ -17,6 +17,17 @@ describe('errors the user fixes: one line, exit 2', () => {
     expect(leakfix(['scan', 'missing/dir'], { cwd: tempTree() })).toEqual({ code: 2, stdout: '', stderr: 'leakfix: error: path not found: missing/dir\n' });
   });
 
+  it('a git scan given a file, a missing directory or a directory outside any repository', () => {
+    const dir = tempTree({ 'notes.txt': 'x\n' });
+    for (const mode of [['--history'], ['--staged'], ['--range', 'HEAD~1..HEAD']]) {
+      expect(leakfix(['scan', ...mode, 'notes.txt'], { cwd: dir }), mode[0]).toEqual({ code: 2, stdout: '', stderr: "leakfix: error: notes.txt: not a directory (a git scan takes the repository's directory)\n" });
+      expect(leakfix(['scan', ...mode, 'nope'], { cwd: dir }), mode[0]).toEqual({ code: 2, stdout: '', stderr: 'leakfix: error: nope: no such directory\n' });
+      const outside = leakfix(['scan', ...mode, '.'], { cwd: dir, env: { GIT_CEILING_DIRECTORIES: dir } });
+      expect(outside.code, mode[0]).toBe(2);
+      expect(outside.stderr, mode[0]).toMatch(/^leakfix: error: .*: not a git repository\n$/);
+    }
+  });
+
   it('invalid config YAML names the file', () => {
     const dir = tempTree({ '.leakfix.yaml': 'allow: [\n' });
     const r = leakfix(['scan', '.'], { cwd: dir });
