@@ -33,6 +33,21 @@ export function gitSync(cwd: string, args: string[], input?: string | Buffer): G
   return { code: r.status ?? -1, stdout: r.stdout ?? Buffer.alloc(0), stderr: String(r.stderr ?? '') };
 }
 
+/** gitSync without blocking: for questions asked while other work goes on. */
+export function gitAsync(cwd: string, args: string[], input?: string): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['-c', 'core.quotePath=false', ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.stdin.on('error', () => undefined); // reported through 'close'
+    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new UserError('git not found on PATH (history, staged and range scans need git)') : e));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
 export function firstLine(s: string): string {
   return s.trim().split('\n')[0]?.replace(/^(fatal|error): /, '') ?? '';
 }

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { extname } from 'node:path';
 import { fingerprint } from '../detect/redact.js';
 import { looksBinary } from './read.js';
-import { blobReader, blobsAtMany, gitSync, listRefs, nulSplitter, PLAIN_DIFF, PLAIN_LOG, waitFor, ZERO_SHA } from './git.js';
+import { blobReader, blobsAtMany, gitAsync, gitSync, listRefs, nulSplitter, PLAIN_DIFF, PLAIN_LOG, waitFor, ZERO_SHA } from './git.js';
 import { UserError } from '../errors.js';
 import { spillBlobReader } from './spill-reader.js';
 import type { CommitInfo, Finding, Rule } from '../types.js';
@@ -200,11 +200,11 @@ export function startLog(options: LogOptions): HistoryLog {
   };
 }
 
-/** Author, email, date and subject of commits, by name (one git call). */
-function commitInfos(dir: string, shas: string[]): Map<string, CommitInfo> {
+/** Author, email, date and subject of commits, by name (one git call, while other work goes on). */
+async function commitInfos(dir: string, shas: string[]): Promise<Map<string, CommitInfo>> {
   const infos = new Map<string, CommitInfo>();
   if (shas.length === 0) return infos;
-  const r = gitSync(dir, ['log', '--no-walk=unsorted', '--stdin', ...PLAIN_LOG, '--no-color', '--format=%H%x00%an%x00%ae%x00%aI%x00%s'], `${shas.join('\n')}\n`);
+  const r = await gitAsync(dir, ['log', '--no-walk=unsorted', '--stdin', ...PLAIN_LOG, '--no-color', '--format=%H%x00%an%x00%ae%x00%aI%x00%s'], `${shas.join('\n')}\n`);
   if (r.code !== 0) throw new UserError(`git log failed: ${r.stderr.trim().split('\n')[0]}`);
   for (const line of r.stdout.toString('utf8').split('\n')) {
     const [sha, author, email, date, subject] = line.split('\0');
@@ -429,8 +429,10 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
   if (result.commits === 0 && !options.branches.length && !options.since && !options.until) notes.push('the repository has no commits yet');
 
   const unique = [...new Set(records.values())];
+  const asked = commitInfos(dir, [...new Set(unique.map((rec) => (rec.finding.origin as { commit: CommitInfo }).commit.sha))]);
+  asked.catch(() => undefined); // awaited below
   await markSurvivors(dir, unique, options.head, refs);
-  const infos = commitInfos(dir, [...new Set(unique.map((rec) => (rec.finding.origin as { commit: CommitInfo }).commit.sha))]);
+  const infos = await asked;
   result.findings = unique.map((rec) => {
     const origin = rec.finding.origin as Extract<Finding['origin'], { kind: 'commit' }>;
     return {
