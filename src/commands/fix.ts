@@ -99,11 +99,11 @@ interface Target {
   scanPath: string;
 }
 
-function target(flags: FixFlags, io: IO): Target {
+async function target(flags: FixFlags, io: IO): Promise<Target> {
   const abs = resolve(io.cwd, flags.path);
   if (!existsSync(abs)) throw new UserError(`path not found: ${flags.path}`);
   const dir = statSync(abs).isDirectory() ? abs : dirname(abs);
-  const repo = repoOf(dir);
+  const repo = await repoOf(dir);
   const root = repo?.top ?? dir;
   const rel = relative(root, abs).split(sep).join('/');
   return { root, gitDir: repo?.gitDir, scanPath: rel || '.' };
@@ -130,7 +130,7 @@ function storeKind(flags: FixFlags, io: IO): StoreKind {
 
 export async function fixCommand(flags: FixFlags, io: IO, hooks: FixHooks = {}): Promise<number> {
   const step = hooks.afterStep ?? (() => {});
-  const t = target(flags, io);
+  const t = await target(flags, io);
   const jpath = journalPath(t.root, t.gitDir, io.env);
   if (flags.undo) return undo(jpath, io);
   if (flags.style !== 'env' && flags.style !== 'sdk') throw new UserError(`--style ${flags.style}: use env or sdk`);
@@ -154,7 +154,7 @@ export async function fixCommand(flags: FixFlags, io: IO, hooks: FixHooks = {}):
   if (flags.staged) {
     if (!t.gitDir) throw new UserError('--staged needs a git repository');
     const under = t.scanPath === '.' ? '' : `${t.scanPath}/`;
-    paths = stagedPaths(t.root).filter((p) => p.startsWith(under) || p === t.scanPath);
+    paths = (await stagedPaths(t.root)).filter((p) => p.startsWith(under) || p === t.scanPath);
     if (paths.length === 0) {
       io.stdout('leakfix fix: nothing staged\n');
       return 0;
@@ -195,7 +195,7 @@ export async function fixCommand(flags: FixFlags, io: IO, hooks: FixHooks = {}):
   const touched = [...plan.files.map((f) => f.path), MAPPING_PATH];
   if (!flags.allowDirty) {
     if (!t.gitDir) throw new UserError(`${t.root} is not in a git repository, so its files cannot be checked for uncommitted changes (use --allow-dirty)`);
-    const dirty = dirtyPaths(t.root, touched.filter((p) => existsSync(join(t.root, p))), flags.staged);
+    const dirty = await dirtyPaths(t.root, touched.filter((p) => existsSync(join(t.root, p))), flags.staged);
     if (dirty.size) throw new UserError(`uncommitted changes in ${[...dirty].sort().join(', ')}: commit or stash them first (or use --allow-dirty)`);
   }
 
@@ -285,7 +285,7 @@ export async function fixCommand(flags: FixFlags, io: IO, hooks: FixHooks = {}):
     }
     writeJournal(jpath, { ...journal, state: 'done' });
     step('verified');
-    if (flags.staged) stage(t.root, files.map((f) => f.path));
+    if (flags.staged) await stage(t.root, files.map((f) => f.path));
 
     io.stdout(renderSummary(plan, stored, exposure, conn.where));
     return plan.manual.length ? 1 : 0;

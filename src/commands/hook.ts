@@ -6,7 +6,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { packageFile } from '../package-root.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil.js';
-import { gitSync, firstLine } from '../sources/git.js';
+import { simpleGit } from 'simple-git';
+import { firstLine } from '../sources/git.js';
 import type { IO } from '../io.js';
 
 const BEGIN = '# >>> leakfix pre-commit (added by `leakfix hook install`; remove with `leakfix hook uninstall`) >>>';
@@ -38,10 +39,16 @@ interface Target {
   husky: boolean;
 }
 
-function target(cwd: string): Target {
-  const r = gitSync(cwd, ['rev-parse', '--git-path', 'hooks']);
-  if (r.code !== 0) throw new UserError(`not a git repository: ${firstLine(r.stderr)}`);
-  const hooks = resolve(cwd, r.stdout.toString('utf8').trim());
+/** Where the pre-commit hook goes (a metadata question: simple-git, like fix's). */
+async function target(cwd: string): Promise<Target> {
+  let path: string;
+  try {
+    path = await simpleGit({ baseDir: cwd }).revparse(['--git-path', 'hooks']);
+  } catch (err) {
+    const why = firstLine(err instanceof Error ? err.message : String(err));
+    throw new UserError(`${cwd}: not a git repository${/not a git repository/i.test(why) || !why ? '' : ` (${why})`}`);
+  }
+  const hooks = resolve(cwd, path);
   // husky ≥ 9 points core.hooksPath at .husky/_ (generated, rewritten on install); its users'
   // scripts live one level up. Older husky points at .husky itself.
   if (basename(hooks) === '_' && basename(dirname(hooks)) === '.husky') return { file: join(dirname(hooks), 'pre-commit'), husky: true };
@@ -55,8 +62,8 @@ function withoutBlock(text: string): string {
   return text.slice(0, start) + text.slice(end + END.length).replace(/^\n/, '');
 }
 
-export function installHook(cwd: string): string {
-  const t = target(cwd);
+export async function installHook(cwd: string): Promise<string> {
+  const t = await target(cwd);
   mkdirSync(dirname(t.file), { recursive: true });
   const existing = existsSync(t.file) ? readFileSync(t.file, 'utf8') : undefined;
   if (existing?.includes(BEGIN)) return `leakfix: already installed in ${t.file}\n`;
@@ -79,8 +86,8 @@ export function installHook(cwd: string): string {
   return `leakfix: installed ${t.file}${chained ? ` (your previous hook now runs after it from ${CHAINED})` : ''}\n`;
 }
 
-export function uninstallHook(cwd: string): string {
-  const t = target(cwd);
+export async function uninstallHook(cwd: string): Promise<string> {
+  const t = await target(cwd);
   const existing = existsSync(t.file) ? readFileSync(t.file, 'utf8') : undefined;
   if (existing === undefined || !existing.includes(BEGIN)) return `leakfix: not installed in ${t.file}; nothing to do\n`;
   const aside = join(dirname(t.file), CHAINED);
@@ -97,8 +104,8 @@ export function uninstallHook(cwd: string): string {
 export async function hookCommand(args: string[], io: IO): Promise<number> {
   const [sub, ...extra] = args;
   if (extra.length) throw new UserError(`leakfix hook ${sub}: unexpected argument ${JSON.stringify(extra[0])}`);
-  if (sub === 'install') io.stdout(installHook(io.cwd));
-  else if (sub === 'uninstall') io.stdout(uninstallHook(io.cwd));
+  if (sub === 'install') io.stdout(await installHook(io.cwd));
+  else if (sub === 'uninstall') io.stdout(await uninstallHook(io.cwd));
   else throw new UserError(`unknown hook command ${JSON.stringify(sub ?? '')} (use: leakfix hook install | leakfix hook uninstall)`);
   return 0;
 }

@@ -1,7 +1,8 @@
 // `leakfix hook install|uninstall` with real commits: a secret is refused and nothing changes,
 // an existing hook is chained and restored, core.hooksPath and husky layouts are respected.
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, statSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync, chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { cleanup, ENV, gitRun, makeRepo, type Repo } from './repo.js';
@@ -129,5 +130,7 @@ describe('leakfix hook', () => {
     const bad = leakfix(['hook', 'frobnicate'], { env: ENV });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('leakfix: error: unknown hook command "frobnicate" (use: leakfix hook install | leakfix hook uninstall)\n');
+    const outside = mkdtempSync(join(tmpdir(), 'leakfix-no-repo-'));
+    expect(leakfix(['hook', 'install'], { cwd: outside, env: { ...ENV, GIT_CEILING_DIRECTORIES: outside } })).toEqual({ code: 2, stdout: '', stderr: `leakfix: error: ${outside}: not a git repository\n` });
   });
 });
