@@ -353,6 +353,7 @@ const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 
 
 /** Overlapping hits: a provider pattern beats an AST flow beats a generic guess; the earlier rule wins a tie. */
 function dedupeHits(hits: RawHit[]): RawHit[] {
+  if (hits.length < 2) return hits; // most texts: nothing to sort or compare
   const rank = (h: RawHit) => (h.detector === 'pattern' ? 0 : h.detector === 'ast' ? 1 : 2) + (h.encoding ? 1 : 0);
   const sorted = [...hits].sort((a, b) => a.start - b.start || rank(a) - rank(b) || Number(a.structural ?? false) - Number(b.structural ?? false) || a.ruleIndex - b.ruleIndex);
   const kept: RawHit[] = [];

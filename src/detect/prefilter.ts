@@ -163,16 +163,18 @@ function readCache(file: string, count: number): Automaton | undefined {
     outStart: ints(288 + 4 * deltaLen, outStartLen),
     outIds: ints(288 + 4 * (deltaLen + outStartLen), outIdsLen),
   };
+  // Indexed loops: this runs once per process, before the JIT, where for-of over a typed array
+  // allocates an iterator result per entry (~170,000 of them).
+  const { classOf, delta, outStart, outIds } = automaton;
   const rowBytes = width * 4;
-  for (const c of automaton.classOf) if (c >= width) return undefined;
-  for (const entry of automaton.delta) {
-    const row = entry < 0 ? ~entry : entry;
+  for (let i = 0; i < 256; i++) if (classOf[i] >= width) return undefined;
+  for (let i = 0; i < deltaLen; i++) {
+    const row = delta[i] < 0 ? ~delta[i] : delta[i];
     if (row % rowBytes !== 0 || row / rowBytes >= stateCount) return undefined;
   }
-  const { outStart, outIds } = automaton;
   if (outStart[0] !== 0 || outStart[stateCount] !== outIdsLen) return undefined;
   for (let i = 0; i < stateCount; i++) if (outStart[i + 1] < outStart[i]) return undefined;
-  for (const id of outIds) if (id < 0 || id >= count) return undefined;
+  for (let i = 0; i < outIdsLen; i++) if (outIds[i] < 0 || outIds[i] >= count) return undefined;
   return automaton;
 }
 

@@ -238,6 +238,12 @@ interface Verdict {
   findings: Finding[] | undefined;
 }
 
+/** A blob a commit added at a path, and the verdict its findings come from. */
+interface Work {
+  entry: RawEntry;
+  verdict: Verdict;
+}
+
 /** What the walk knows about one blob: its verdicts, and the paths it was already added at. */
 interface BlobState {
   verdicts: Verdict[];
@@ -289,13 +295,16 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
   };
 
   /** Called in walk order (oldest first) once a commit's blobs are scanned: attribution happens here. */
-  function attribute(commit: CommitRecord, added: { entry: RawEntry; findings: Finding[] }[]) {
+  function attribute(commit: CommitRecord, work: Work[]) {
+    let anyFound = false;
+    for (let i = 0; i < work.length && !anyFound; i++) anyFound = work[i].verdict.findings!.length > 0;
+    if (!anyFound) return; // most commits: nothing to record
+    const added = work.map((w) => ({ entry: w.entry, findings: w.verdict.findings! }));
     // Secrets this commit removed from a path: one reappearing elsewhere in it is a move.
     const removed = new Map<string, string>();
-    const anyFound = added.some((a) => a.findings.length > 0);
     for (const entry of commit.entries) {
       if (entry.status !== 'D' && entry.status !== 'M') continue;
-      if (ZERO_SHA.test(entry.oldBlob) || !scannable(entry.oldMode, entry.path) || !anyFound) continue;
+      if (ZERO_SHA.test(entry.oldBlob) || !scannable(entry.oldMode, entry.path)) continue;
       const old = findingsAt(entry.oldBlob, entry.path);
       if (old === undefined) continue;
       const still = entry.status === 'M' ? added.find((a) => a.entry === entry)?.findings ?? NO_FINDINGS : NO_FINDINGS;
@@ -332,7 +341,7 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
 
   // Each new (blob, signature) is read and scanned once, as soon as the log names it; commits wait
   // in walk order until their blobs' verdicts are in, then are attributed.
-  const queue: { commit: CommitRecord; work: { entry: RawEntry; verdict: Verdict }[] }[] = [];
+  const queue: { commit: CommitRecord; work: Work[] }[] = [];
   let logDone = false;
   let paused = false;
   let finish!: () => void;
@@ -345,7 +354,7 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
   const drain = () => {
     while (queue.length && queue[0].work.every((w) => w.verdict.findings !== undefined)) {
       const { commit, work } = queue.shift()!;
-      attribute(commit, work.map((w) => ({ entry: w.entry, findings: w.verdict.findings! })));
+      attribute(commit, work);
     }
     if (paused && queue.length <= WINDOW / 2) {
       paused = false;
@@ -385,7 +394,7 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
 
   const onCommit = (commit: CommitRecord) => {
     result.commits++;
-    const work: { entry: RawEntry; verdict: Verdict }[] = [];
+    const work: Work[] = [];
     for (const entry of commit.entries) {
       if (entry.status === 'D' || ZERO_SHA.test(entry.newBlob) || !scannable(entry.newMode, entry.path)) continue;
       let state = blobs.get(entry.newBlob);
