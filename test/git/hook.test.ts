@@ -42,8 +42,10 @@ describe('leakfix hook', () => {
     r.write('notes.txt', 'unstaged, untracked\n');
     r.git('add', 'app.py');
     const before = snapshot(r);
-    const refused = gitRun(r.dir, ['commit', '-m', 'add token']);
+    // A CA bundle Node cannot read would make it warn at start: the hook runs the scan without it.
+    const refused = gitRun(r.dir, ['commit', '-m', 'add token'], { ...ENV, NODE_EXTRA_CA_CERTS: join(r.dir, 'no-such-bundle.pem') });
     expect(refused.code).not.toBe(0);
+    expect(refused.stderr).not.toMatch(/extra certs/i);
     expect(refused.stderr).toContain('app.py\n  2:10 '); // git sends a hook's stdout to stderr
     expect(refused.stderr).toContain('leakfix: commit blocked: 1 secret(s) in the staged changes:');
     expect(refused.stderr).toContain('app.py:2  github.pat-classic');
