@@ -231,7 +231,9 @@ export async function run(ctx) {
   const catFile = [];
   const logP = [];
   const leakfix = [];
-  // Warm the page cache, then alternate so drift hits every contender alike.
+  // Warm the page cache, then alternate so drift hits every contender alike. First a pause: the
+  // scan section before this one leaves the kernel reclaiming its memory for a moment.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
   timeMs('git', ['cat-file', '--batch-all-objects', '--batch'], historyDir);
   for (let i = 0; i < rounds; i++) {
     catFile.push(timeMs('git', ['cat-file', '--batch-all-objects', '--batch'], historyDir));
