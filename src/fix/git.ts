@@ -1,11 +1,12 @@
-// The few git questions fix asks: where the repository is, which files are dirty or staged,
-// and which commits carry a value (exposure). The first three are small queries with no latency
-// budget, so they go through simple-git; scans keep their own plumbing in src/sources/git.ts
-// (streams, and a pre-commit hook that cannot wait ~25 ms for simple-git to load).
-import { execFile } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+// The few git questions fix asks: where the repository is, which files are dirty or staged
+// (small queries with no latency budget: simple-git; scans keep their own plumbing in
+// src/sources/git.ts, streams and a pre-commit hook that cannot wait ~25 ms for simple-git to
+// load), and which commits brought a value in (exposure: a walk of the history).
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { UserError } from '../errors.js';
+import { fingerprint, redact } from '../detect/redact.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../scan.js';
+import type { Finding } from '../types.js';
 
 function gitAt(dir: string): SimpleGit {
   return simpleGit({ baseDir: dir, config: ['core.quotePath=false'] });
@@ -64,23 +65,70 @@ export async function stage(top: string, paths: string[]): Promise<void> {
 }
 
 /**
- * Commits (any ref) that add or remove each value: where a leaked credential appears in history.
- * One `git log -S` per value, several at a time (each is a pass over history, mostly waiting).
- * Not through simple-git: the value is on git's command line, and simple-git prints command lines
- * when DEBUG names it; a secret must not reach a log that way.
+ * Commits (any ref) that brought each value into the repository: where a leaked credential
+ * appears in history, one commit per path it was added at (the earliest; later edits, merges and
+ * cherry-picks that carry it are the same exposure). One walk of the history for all values, with
+ * the history scan's machinery (each blob read once, searched byte for byte), rather than a
+ * `git log -S<value>` per value: that put the secret on git's command line, where every user of
+ * the machine can read it (/proc/<pid>/cmdline) while git runs.
  */
 export async function commitsWith(top: string, values: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  const queue = [...new Set(values)];
-  const worker = async () => {
-    for (let value = queue.shift(); value !== undefined; value = queue.shift()) {
-      const v = value;
-      const commits = await new Promise<string[]>((resolve) =>
-        execFile('git', ['log', '--all', '--format=%H', `-S${v}`], { cwd: top, maxBuffer: 1 << 28 }, (err, stdout) => resolve(err ? [] : stdout.split('\n').filter(Boolean))),
-      );
-      out.set(v, commits);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(queue.length, Math.max(2, availableParallelism())) }, worker));
+  const unique = [...new Set(values)].filter((v) => v.length > 0);
+  const out = new Map<string, string[]>(unique.map((v) => [v, []]));
+  if (unique.length === 0) return out;
+  const needles = unique.map((value) => ({ value, bytes: Buffer.from(value, 'utf8') }));
+  const { scanHistory } = await import('../sources/history.js');
+  const { findings } = await scanHistory({
+    dir: top,
+    branches: [],
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    allOccurrences: false,
+    skipPath: () => false,
+    rules: [],
+    scanBytes: (path, bytes) => {
+      const found: Finding[] = [];
+      for (const n of needles) {
+        const at = bytes.indexOf(n.bytes);
+        if (at !== -1) found.push(valueFinding(path, bytes, at, n.value));
+      }
+      return found;
+    },
+  });
+  for (const f of findings) {
+    const commits = out.get(f.secret)!;
+    const sha = f.origin.kind === 'commit' ? f.origin.commit.sha : undefined;
+    if (sha && !commits.includes(sha)) commits.push(sha);
+  }
   return out;
+}
+
+/** A value found at byte `at` of a blob, as the history walk attributes findings. */
+function valueFinding(path: string, bytes: Buffer, at: number, value: string): Finding {
+  const before = bytes.toString('utf8', 0, at);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const line = before.split('\n').length;
+  const column = before.length - lineStart + 1;
+  const lines = value.split('\n');
+  const endLine = line + lines.length - 1;
+  const endColumn = lines.length === 1 ? column + value.length : lines[lines.length - 1].length + 1;
+  return {
+    ruleId: 'leakfix.moved-value',
+    ruleName: 'Credential being moved',
+    detector: 'pattern',
+    path,
+    origin: { kind: 'file' },
+    range: [before.length, before.length + value.length],
+    byteRange: [at, at + Buffer.byteLength(value)],
+    line,
+    column,
+    endLine,
+    endColumn,
+    secret: value,
+    redacted: redact(value),
+    entropy: 0,
+    severity: 'critical',
+    confidence: 'high',
+    fingerprint: fingerprint('leakfix.moved-value', path, value),
+    lineText: '',
+  };
 }

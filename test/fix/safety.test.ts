@@ -2,7 +2,9 @@
 // --update-existing moves the labels, --undo restores bytes, a store that is down touches no
 // file, a fix killed half-way is recovered by --undo or a re-run, dirty files are refused.
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -257,5 +259,25 @@ describe('leakfix fix safety', () => {
     const missing = cli(app, ['run']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no command to run');
+  });
+
+  it('names the commits that brought each credential in, without putting a value on any git command line', () => {
+    const app = makeApp('express-pg');
+    const initial = git(app.dir, 'rev-parse', 'HEAD').trim();
+    writeFileSync(join(app.dir, 'NOTES.md'), 'unrelated\n');
+    git(app.dir, 'add', 'NOTES.md');
+    git(app.dir, 'commit', '-qm', 'notes');
+    // A git that writes down every command line it is given, then runs the real one.
+    const shim = mkdtempSync(join(tmpdir(), 'leakfix-git-argv-'));
+    const argvLog = join(shim, 'argv.log');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(shim, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+    const r = cli(app, ['fix', '--dry-run', '--store', 'local'], { PATH: `${shim}:${process.env.PATH}` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`ROTATE POOL_CONFIG_PASSWORD \\(.*\\) in ${POOL} key password: in git history, commits ${initial.slice(0, 12)}\n`));
+    expect(r.stdout).toMatch(new RegExp(`ROTATE SESSION_SECRET \\(.*\\) in ${SESSION}: in git history, commits ${initial.slice(0, 12)}\n`));
+    const argv = readFileSync(argvLog, 'utf8');
+    expect(argv).toMatch(/^(-c core\.quotePath=false )?log /m); // the history walk went through the shim
+    for (const value of [app.values.PG_PASSWORD, app.values.SESSION_SECRET]) expect(argv).not.toContain(value);
   });
 });
