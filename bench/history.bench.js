@@ -5,7 +5,7 @@
 // Then `leakfix scan --staged` in a 50,000-file repository with 5 staged files, median wall clock.
 // Repositories are built deterministically with `git fast-import` and cached in ctx.tmp.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { prng } from './corpus.js';
@@ -252,6 +252,17 @@ export async function run(ctx) {
   ctx.log(`  target ≤ ${HISTORY_TARGET_FLOOR_RATIO}× floor: ${verdict(floorRatio <= HISTORY_TARGET_FLOOR_RATIO)}; below git log -p: ${verdict(logRatio < 1)}`);
   const still = report.findings.filter((f) => f.stillPresent).length;
   ctx.log(`  findings: ${report.findings.length} (${still} still at HEAD), ${report.stats.files} blobs scanned`);
+  // Memory must not grow with history (no whole-history buffers): peak RSS over a quarter, half
+  // and all of it (GNU time; skipped where there is none).
+  if (existsSync('/usr/bin/time')) {
+    const peaks = [1500, 3000, undefined].map((n) => {
+      const timeFile = join(ctx.tmp, 'history-time.txt');
+      const args = [bin, 'scan', '--history', '-f', 'json', ...(n ? ['--max-commits', String(n)] : [])];
+      sh('/usr/bin/time', ['-f', '%M', '-o', timeFile, process.execPath, ...args], { cwd: historyDir, env, ok: [0, 1] });
+      return { commits: n ?? Number(count), mb: Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024 };
+    });
+    ctx.log(`  peak RSS: ${peaks.map((p) => `${p.mb.toFixed(0)} MB over ${p.commits} commits`).join(', ')}`);
+  }
 
   // Staged.
   const stagedDir = join(ctx.tmp, `staged-${GEN_VERSION}-50k`);
