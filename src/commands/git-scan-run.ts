@@ -14,7 +14,7 @@ import { readBaseline } from '../baseline.js';
 import { workerInit } from '../scan-files.js';
 import { parseThreads, resolveConfig, resolveRules } from './scan.js';
 import { SHALLOW_NOTE, type RepoInfo } from '../sources/git.js';
-import type { HistoryLog } from '../sources/history.js';
+import { scanHistory, type HistoryLog } from '../sources/history.js';
 import { DEFAULT_MAX_FILE_SIZE, filterPasses, type ScanResult } from '../scan.js';
 import type { GitScanFlags } from './git-scan.js';
 import type { IO } from '../io.js';
@@ -67,7 +67,6 @@ export async function scanRepo(
     notes = r.notes;
     stats = { files: r.files, bytes: r.bytes, binarySkipped: r.binarySkipped, durationMs: 0 };
   } else {
-    const { scanHistory } = await import('../sources/history.js');
     // git log and git cat-file keep about one core busy: by default the scan takes the rest.
     const scanner = blobScanner(rules, engineOptions, parseThreads(flags.threads) ?? Math.max(1, availableParallelism() - 1));
     try {
