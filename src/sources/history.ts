@@ -244,20 +244,34 @@ interface Work {
   verdict: Verdict;
 }
 
-/** What the walk knows about one blob: its verdicts, and the paths it was already added at. */
-interface BlobState {
-  verdicts: Verdict[];
-  paths: string[] | Set<string>;
+/**
+ * What the walk knows about one blob, kept for the whole walk (one per unique blob, so it is
+ * small): the verdict under the first signature it was scanned with and the first path it was
+ * added at — nearly every blob has one of each — and any others beside, made only when needed.
+ */
+interface BlobState extends Verdict {
+  path: string;
+  more: { verdicts: Verdict[]; paths: Set<string> } | undefined;
+}
+
+/** The blob's verdict for a signature, if it was scanned (or is being scanned) under it. */
+function verdictOf(state: BlobState, sig: string): Verdict | undefined {
+  return state.sig === sig ? state : state.more?.verdicts.find((v) => v.sig === sig);
 }
 
 /** Adds `path` to the blob's paths; false if it was there already. */
 function addPath(state: BlobState, path: string): boolean {
-  const paths = state.paths;
-  if (paths instanceof Set) return paths.size !== paths.add(path).size;
-  if (paths.includes(path)) return false;
-  paths.push(path);
-  if (paths.length > 16) state.paths = new Set(paths); // the empty blob sits at thousands of paths
-  return true;
+  if (state.path === path) return false;
+  const paths = (state.more ??= { verdicts: [], paths: new Set() }).paths;
+  return paths.size !== paths.add(path).size;
+}
+
+/**
+ * A blob name as a string of its own: a slice of the log's ":mode mode old new status" token
+ * would keep that whole token alive as long as the walk keeps the name (~95 bytes per blob).
+ */
+function ownString(s: string): string {
+  return Buffer.from(s, 'latin1').toString('latin1');
 }
 
 export async function scanHistory(options: HistoryOptions): Promise<HistoryResult> {
@@ -272,17 +286,17 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
   const blobs = new Map<string, BlobState>();
   const submodules = new Set<string>();
   const records = new Map<string, FindingRecord>();
-  const signatures = new Map<string, string>();
-  const pathSignature = (path: string) => {
-    let sig = signatures.get(path);
-    if (sig === undefined) signatures.set(path, (sig = computeSignature(rules, path)));
-    return sig;
+  // Per path: its signature, and one string for it that every blob added there shares (the log
+  // makes a new string each time a path is named).
+  const signatures = new Map<string, { path: string; sig: string }>();
+  const pathInfo = (path: string) => {
+    let info = signatures.get(path);
+    if (info === undefined) signatures.set(path, (info = { path, sig: computeSignature(rules, path) }));
+    return info;
   };
   const findingsAt = (blob: string, path: string) => {
     const state = blobs.get(blob);
-    if (!state) return undefined;
-    const sig = pathSignature(path);
-    return state.verdicts.find((v) => v.sig === sig)?.findings;
+    return state && verdictOf(state, pathInfo(path).sig)?.findings;
   };
 
   const scannable = (mode: string, path: string) => {
@@ -397,14 +411,20 @@ export async function scanHistory(options: HistoryOptions): Promise<HistoryResul
     const work: Work[] = [];
     for (const entry of commit.entries) {
       if (entry.status === 'D' || ZERO_SHA.test(entry.newBlob) || !scannable(entry.newMode, entry.path)) continue;
-      let state = blobs.get(entry.newBlob);
-      if (!state) blobs.set(entry.newBlob, (state = { verdicts: [], paths: [] }));
+      const { path, sig } = pathInfo(entry.path);
+      const state = blobs.get(entry.newBlob);
+      if (!state) {
+        const fresh: BlobState = { sig, findings: undefined, path, more: undefined };
+        blobs.set(ownString(entry.newBlob), fresh);
+        scan(entry.newBlob, entry.path, fresh);
+        work.push({ entry, verdict: fresh });
+        continue;
+      }
       // A merge that keeps a parent's version adds nothing; anything else re-adding it is an occurrence.
-      if (!addPath(state, entry.path) && commit.merge) continue;
-      const sig = pathSignature(entry.path);
-      let verdict = state.verdicts.find((v) => v.sig === sig);
+      if (!addPath(state, path) && commit.merge) continue;
+      let verdict = verdictOf(state, sig);
       if (!verdict) {
-        state.verdicts.push((verdict = { sig, findings: undefined }));
+        (state.more ??= { verdicts: [], paths: new Set() }).verdicts.push((verdict = { sig, findings: undefined }));
         scan(entry.newBlob, entry.path, verdict);
       }
       work.push({ entry, verdict });
