@@ -62,6 +62,33 @@ describe('scan --history', () => {
     expect(findings[0].commit).toMatchObject({ author: 'Zoë Author', subject: 'root with token' });
   });
 
+  it('scans one blob once per kind of path it sits at: a path-scoped rule sees it only where it applies', () => {
+    const r = makeRepo('signatures');
+    r.write('.leakfix.yaml', [
+      'rules:',
+      '  custom:',
+      '    - id: acme.internal-key',
+      '      name: ACME internal key',
+      '      severity: high',
+      '      keywords: [intk-]',
+      "      pattern: '\\b(?<secret>INTK-[A-Z0-9]{20})\\b'",
+      "      paths: ['config/**']",
+      '',
+    ].join('\n'));
+    const text = 'key: INTK-ABCDEFGHIJ0123456789\n';
+    r.write('docs/keys.txt', text);
+    r.commit('docs first', { all: true });
+    r.write('config/keys.txt', text); // the same blob, now where the rule applies
+    const inConfig = r.commit('config', { all: true });
+    r.write('config/more/keys.txt', text); // and again, at another path of that kind
+    const again = r.commit('more config', { all: true });
+    const { findings } = r.json('--history');
+    expect(findings.filter((f) => f.ruleId === 'acme.internal-key').map((f) => [f.path, f.line, f.column, f.endColumn, f.commit!.sha])).toEqual([
+      ['config/keys.txt', 1, 6, 31, inConfig],
+      ['config/more/keys.txt', 1, 6, 31, again],
+    ]);
+  });
+
   it('finds secrets on unmerged branches and says which refs still carry them', () => {
     const r = makeRepo('branches');
     r.write('README.md', '# app\n');
