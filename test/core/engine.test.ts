@@ -125,6 +125,41 @@ describe('exact spans', () => {
   });
 });
 
+describe('spans in long non-ASCII texts (byte offsets mapped to string offsets)', () => {
+  it('are exact with multi-byte characters anywhere, astral ones across 4 KiB block edges, and long ASCII stretches', () => {
+    const next = (() => {
+      let x = 7;
+      return () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+    })();
+    const wide = ['é', 'ß', '中', '€', '😀', '𝄞'];
+    for (let round = 0; round < 6; round++) {
+      let text = '';
+      const planted: string[] = [];
+      while (Buffer.byteLength(text) < 40_000) {
+        const roll = next();
+        if (roll < 0.02) {
+          // The generic detector works from the prefilter's byte positions: mapped, not searched again.
+          const value = `Fk9!${fakeString(5000 + round * 100 + planted.length, 16)}`;
+          planted.push(value);
+          text += `\ndb_password = "${value}"\n`;
+        } else if (roll < 0.04 || (round % 2 === 0 && roll < 0.3)) text += wide[Math.floor(next() * wide.length)];
+        else if (roll < 0.05) text += 'x'.repeat(Math.floor(next() * 9000)); // a stretch with no multi-byte character
+        else text += 'abcdefghij klmnop;\n'[Math.floor(next() * 20)];
+      }
+      // An astral character exactly across the first 4 KiB edge, in byte terms.
+      text = `${'a'.repeat(4094)}😀${text}`;
+      const findings = detect(Buffer.from(text)).filter((f) => f.detector === 'generic');
+      expect(findings.map((f) => f.secret).sort(), `round ${round}`).toEqual([...planted].sort());
+      for (const f of findings) {
+        expect(text.slice(f.range[0], f.range[1]), `round ${round}`).toBe(f.secret);
+        expect(Buffer.from(text).subarray(f.byteRange[0], f.byteRange[1]).toString(), `round ${round}`).toBe(f.secret);
+        const before = text.slice(0, f.range[0]);
+        expect([f.line, f.column], `round ${round}`).toEqual([before.split('\n').length, f.range[0] - before.lastIndexOf('\n')]);
+      }
+    }
+  });
+});
+
 describe('generic detector: db_password = "Summer2024!"', () => {
   const cases: [string, string][] = [
     ['settings.py', 'db_password = "Summer2024!"'],
