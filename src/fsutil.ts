@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync, renameSync, openSync, fsyncSync, closeSync, unlinkSync, statSync, chmodSync, readFileSync } from 'node:fs';
+import { writeFileSync, renameSync, openSync, fsyncSync, fstatSync, closeSync, unlinkSync, statSync, chmodSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, basename, join } from 'node:path';
 
@@ -43,13 +43,18 @@ export function writeFileAtomic(file: string, data: string | Buffer, mode?: numb
  * match nothing, a keyword table that skips keywords, compiled code) must never be read.
  */
 export function readOwnFile(file: string): Buffer | undefined {
+  let fd: number | undefined;
   try {
+    // Checked and read through one descriptor: the name cannot be swapped in between.
+    fd = openSync(file, 'r');
     if (process.platform !== 'win32') {
-      const st = statSync(file);
+      const st = fstatSync(fd);
       if (st.uid !== userInfo().uid || (st.mode & 0o022) !== 0) return undefined;
     }
-    return readFileSync(file);
+    return readFileSync(fd);
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

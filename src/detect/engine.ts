@@ -346,13 +346,12 @@ function multiByteChars(bytes: Uint8Array): MultiByteChars {
   let found = multiByteCache.get(bytes);
   if (found) return found;
   found = { ends: [], extra: [] };
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   let b = 0; // the next character's first byte
   for (let block = 0; block < bytes.length; block += ASCII_BLOCK) {
     const end = Math.min(bytes.length, block + ASCII_BLOCK);
     if (b >= end) continue; // inside a character that started in an earlier block
     // (A block that starts inside such a character starts with continuation bytes: never ASCII.)
-    if (isAscii(view.subarray(block, end))) {
+    if (isAscii(bytes.subarray(block, end))) {
       b = end;
       continue;
     }

@@ -125,7 +125,7 @@ export const prefilterCacheFile = (keywords: string[]) =>
 function cachedAutomaton(keywords: string[]): Automaton {
   const file = prefilterCacheFile(keywords);
   try {
-    const read = readCache(file, keywords.length);
+    const read = readCache(file, keywords);
     if (read) return read;
   } catch {
     /* no cache yet */
@@ -146,12 +146,15 @@ function cachedAutomaton(keywords: string[]): Automaton {
  * shared, and a planted table could hide keywords), sizes that agree, and every entry inside the
  * table (the wasm scan follows them blindly).
  */
-function readCache(file: string, count: number): Automaton | undefined {
+function readCache(file: string, keywords: string[]): Automaton | undefined {
+  const count = keywords.length;
   let raw = readOwnFile(file);
   if (!raw || raw.length < 288) return undefined;
   if (raw.byteOffset % 4 !== 0) raw = Buffer.from(raw); // typed array views need aligned offsets
   const [magic, keywordCount, width, warm, stateCount, deltaLen, outStartLen, outIdsLen] = new Int32Array(raw.buffer, raw.byteOffset, 8);
-  if (magic !== CACHE_MAGIC || keywordCount !== count || width < 1 || (width & (width - 1)) !== 0 || warm < 0 || stateCount < 1) return undefined;
+  // `warm` sizes the scan's buffers: it must be what these keywords give.
+  const expectedWarm = Math.max(0, ...keywords.map((k) => Buffer.byteLength(k.toLowerCase()) - 1));
+  if (magic !== CACHE_MAGIC || keywordCount !== count || width < 1 || (width & (width - 1)) !== 0 || warm !== expectedWarm || stateCount < 1) return undefined;
   if (deltaLen !== stateCount * width || outStartLen !== stateCount + 1 || raw.length !== 288 + 4 * (deltaLen + outStartLen + outIdsLen)) return undefined;
   const ints = (at: number, n: number) => new Int32Array(raw.buffer, raw.byteOffset + at, n);
   const automaton: Automaton = {

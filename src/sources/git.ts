@@ -124,6 +124,11 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/** `read` in terms of `request`: the promise form, for callers that read a blob now and then. */
+export function readWith(request: BlobReader['request']): BlobReader['read'] {
+  return (name) => new Promise<BlobRead>((resolve, reject) => request(name, resolve, reject));
+}
+
 export interface BlobReader {
   /** Reads one object by name (a blob sha); content above `maxSize` is skipped, never buffered. */
   read: (name: string) => Promise<BlobRead>;
@@ -223,20 +228,19 @@ export function blobReader(cwd: string, maxSize: number): BlobReader {
     else p.resolve({ kind: 'too-large', size });
     keep = undefined;
   }
+  const request: BlobReader['request'] = (name, onRead, onError) => {
+    if (failed) {
+      const e = failed;
+      queueMicrotask(() => onError(e));
+      return;
+    }
+    queue.push({ resolve: onRead, reject: onError });
+    if (outgoing === '') queueMicrotask(send);
+    outgoing += `${name}\n`;
+  };
   return {
-    read(name) {
-      return new Promise<BlobRead>((resolve, reject) => this.request(name, resolve, reject));
-    },
-    request(name, onRead, onError) {
-      if (failed) {
-        const e = failed;
-        queueMicrotask(() => onError(e));
-        return;
-      }
-      queue.push({ resolve: onRead, reject: onError });
-      if (outgoing === '') queueMicrotask(send);
-      outgoing += `${name}\n`;
-    },
+    read: readWith(request),
+    request,
     close() {
       return new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -362,11 +366,9 @@ export function waitFor(child: ReturnType<typeof spawn>, what: string): Promise<
  * a history walk can ask at its start and not wait for git at its end.
  */
 export async function listRefs(dir: string): Promise<{ name: string; commit: string }[]> {
-  const child = spawn('git', ['for-each-ref', '--format=%(objectname)%00%(*objectname)%00%(objecttype)%00%(*objecttype)%00%(refname)'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  const chunks: Buffer[] = [];
-  child.stdout.on('data', (d: Buffer) => chunks.push(d));
-  await waitFor(child, 'cannot list refs');
-  const out = Buffer.concat(chunks).toString('utf8');
+  const r = await gitAsync(dir, ['for-each-ref', '--format=%(objectname)%00%(*objectname)%00%(objecttype)%00%(*objecttype)%00%(refname)']);
+  if (r.code !== 0) throw new UserError(`cannot list refs: ${firstLine(r.stderr) || `git exited with ${r.code}`}`);
+  const out = r.stdout.toString('utf8');
   const refs: { name: string; commit: string }[] = [];
   for (const line of out.split('\n')) {
     if (!line) continue;

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { extname } from 'node:path';
 import { fingerprint } from '../detect/redact.js';
 import { looksBinary } from './read.js';
-import { blobReader, blobsAtMany, gitAsync, gitSync, listRefs, nulSplitter, PLAIN_DIFF, PLAIN_LOG, waitFor, ZERO_SHA } from './git.js';
+import { blobReader, blobsAtMany, firstLine, gitAsync, gitSync, listRefs, nulSplitter, PLAIN_DIFF, PLAIN_LOG, waitFor, ZERO_SHA } from './git.js';
 import { UserError } from '../errors.js';
 import { spillBlobReader } from './spill-reader.js';
 import type { CommitInfo, Finding, Rule } from '../types.js';
@@ -205,7 +205,7 @@ async function commitInfos(dir: string, shas: string[]): Promise<Map<string, Com
   const infos = new Map<string, CommitInfo>();
   if (shas.length === 0) return infos;
   const r = await gitAsync(dir, ['log', '--no-walk=unsorted', '--stdin', ...PLAIN_LOG, '--no-color', '--format=%H%x00%an%x00%ae%x00%aI%x00%s'], `${shas.join('\n')}\n`);
-  if (r.code !== 0) throw new UserError(`git log failed: ${r.stderr.trim().split('\n')[0]}`);
+  if (r.code !== 0) throw new UserError(`git log failed: ${firstLine(r.stderr) || `git exited with ${r.code}`}`);
   for (const line of r.stdout.toString('utf8').split('\n')) {
     const [sha, author, email, date, subject] = line.split('\0');
     if (subject !== undefined) infos.set(sha, { sha, author, email, date, subject });

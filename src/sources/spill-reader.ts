@@ -9,7 +9,7 @@ import { close, closeSync, existsSync, openSync, readSync, statfsSync, unlinkSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { firstLine, type BlobRead, type BlobReader } from './git.js';
+import { firstLine, readWith, type BlobRead, type BlobReader } from './git.js';
 
 const BLOCK = 4 * 1024 * 1024;
 const ROTATE = 32 * 1024 * 1024;
@@ -211,36 +211,35 @@ export function spillBlobReader(cwd: string, maxSize: number, options: { rotateA
     }
   }
 
+  const request: BlobReader['request'] = (name, resolve, reject) => {
+    if (failed) {
+      const e = failed;
+      queueMicrotask(() => reject(e));
+      return;
+    }
+    let seg = segments[segments.length - 1];
+    if (seg.pos >= rotateAt && !closing) {
+      // A new file for what comes next; the old one is read to its end, then closed.
+      const fresh = open();
+      if (fresh) {
+        send();
+        seg.child.stdin!.end();
+        seg.ended = true;
+        segments.push(fresh);
+        seg = fresh;
+      }
+    }
+    seg.pending.push({ resolve, reject });
+    if (outgoing === '')
+      queueMicrotask(() => {
+        send();
+        timer ??= setTimeout(pump, 0);
+      });
+    outgoing += `${name}\n`;
+  };
   return {
-    read(name) {
-      return new Promise<BlobRead>((resolve, reject) => this.request(name, resolve, reject));
-    },
-    request(name, resolve, reject) {
-      if (failed) {
-        const e = failed;
-        queueMicrotask(() => reject(e));
-        return;
-      }
-      let seg = segments[segments.length - 1];
-      if (seg.pos >= rotateAt && !closing) {
-        // A new file for what comes next; the old one is read to its end, then closed.
-        const fresh = open();
-        if (fresh) {
-          send();
-          seg.child.stdin!.end();
-          seg.ended = true;
-          segments.push(fresh);
-          seg = fresh;
-        }
-      }
-      seg.pending.push({ resolve, reject });
-      if (outgoing === '')
-        queueMicrotask(() => {
-          send();
-          timer ??= setTimeout(pump, 0);
-        });
-      outgoing += `${name}\n`;
-    },
+    read: readWith(request),
+    request,
     close() {
       closing = true;
       send();
